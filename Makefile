@@ -1,0 +1,40 @@
+# aims-graph: `make serve` runs the service, `make test` runs the tests. Both set up .venv on first use.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+PYTHON ?= python3
+
+.PHONY: serve test test-fast lint bench java catalogs clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -U pip
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+# HermiT (the OWL reasoner behind `aims-graph check`) runs on Java.
+java:
+	@bash scripts/ensure-java.sh
+
+serve: $(STAMP)
+	$(VENV)/bin/aims-graph serve
+
+test: $(STAMP) java
+	$(PY) -m pytest -n 2 -q
+
+test-fast: $(STAMP)
+	$(PY) -m pytest -n 2 -q -m 'not slow'
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src tests scripts
+	$(VENV)/bin/ruff format --check src tests scripts
+	$(VENV)/bin/mypy src
+
+bench: $(STAMP)
+	$(PY) -m pytest -q -m bench -p no:randomly -o addopts=''
+
+catalogs: $(STAMP)
+	$(VENV)/bin/aims-graph build-catalogs
+
+clean:
+	rm -rf .aims-graph .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The HTTP API (FastAPI); the only package besides cli.py that imports a web framework."""

@@ -1,0 +1,155 @@
+"""The ``aims-graph`` command line: thin commands over the service layer.
+
+Exit codes: 0 ok, 1 findings (a check failed), 2 usage or input error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from aims_graph import resources
+from aims_graph.catalog_build import CatalogSourceError, build_all
+from aims_graph.config import Settings
+from aims_graph.service import Graph, open_graph
+from aims_graph.store import StoreError
+
+app = typer.Typer(
+    help="aims-graph: a knowledge graph crosswalk for AI governance standards and regulation.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+EXIT_FINDINGS = 1
+EXIT_INPUT = 2
+
+
+def _fail(message: str, code: int = EXIT_INPUT) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}")
+    return typer.Exit(code)
+
+
+@contextmanager
+def _graph(rebuild: bool = False) -> Iterator[Graph]:
+    settings = Settings.from_env()
+    try:
+        with err.status("building the graph…") as status:
+            graph = open_graph(
+                settings, rebuild=rebuild, progress=lambda g: status.update(f"loading {g}…")
+            )
+    except (StoreError, CatalogSourceError, FileNotFoundError, ValueError) as exc:
+        raise _fail(str(exc)) from exc
+    try:
+        yield graph
+    finally:
+        graph.close()
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+@app.command("build-catalogs")
+def build_catalogs() -> None:
+    """Regenerate ontology/standards/*.ttl from the editable sources in ontology/standards/src/."""
+    try:
+        for fw, path, n in build_all(resources.catalog_sources_dir(), resources.standards_dir()):
+            err.print(f"{fw.slug:18} {n:7} triples → {path}")
+    except CatalogSourceError as exc:
+        raise _fail(str(exc)) from exc
+
+
+@app.command()
+def build(
+    rebuild: Annotated[bool, typer.Option(help="Reload every graph, ignoring the cache.")] = False,
+) -> None:
+    """Build (or update) the store from the files; only changed sources are reloaded."""
+    with _graph(rebuild) as graph:
+        r = graph.build_report
+        err.print(
+            f"loaded {len(r.loaded)} graph(s), kept {len(r.cached)} from cache, "
+            f"dropped {len(r.dropped)} in {r.seconds:.2f}s; {graph.store.triple_count()} triples"
+        )
+
+
+@app.command()
+def stats(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Count each framework edition's items by kind."""
+    with _graph() as graph:
+        rows = graph.stats()
+    if as_json:
+        _print_json(
+            {s.edition: {"total": s.total, "by_kind": s.counts} for s in rows},
+        )
+        return
+    table = Table(title="Items per framework edition and kind")
+    table.add_column("edition")
+    table.add_column("kind")
+    table.add_column("items", justify="right")
+    for s in rows:
+        for i, (kind, n) in enumerate(s.counts.items()):
+            table.add_row(s.edition if i == 0 else "", kind, str(n))
+        table.add_row("", "[bold]total[/]", f"[bold]{s.total}[/]", end_section=True)
+    out.print(table)
+
+
+@app.command()
+def check(
+    reasoner: Annotated[
+        bool, typer.Option(help="Also run the OWL reasoner (HermiT, needs Java).")
+    ] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON findings.")] = False,
+) -> None:
+    """Check catalogs and mappings with SHACL shapes, and OWL consistency with HermiT."""
+    from aims_graph.checks.quality import run_quality_checks
+
+    started = time.perf_counter()
+    try:
+        result = run_quality_checks(reasoner=reasoner)
+    except (FileNotFoundError, RuntimeError, CatalogSourceError) as exc:
+        raise _fail(str(exc)) from exc
+    if as_json:
+        _print_json(result.as_dict())
+    else:
+        for line in result.summary_lines():
+            out.print(line)
+        out.print(f"done in {time.perf_counter() - started:.1f}s")
+    if not result.ok:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to bind (default 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on (default 8000).")] = None,
+) -> None:
+    """Build the graph if needed and serve the API on HOST:PORT."""
+    import uvicorn
+
+    from aims_graph.api.app import create_app
+
+    settings = Settings.from_env()
+    if host is not None:
+        settings = settings.model_copy(update={"host": host})
+    if port is not None:
+        settings = settings.model_copy(update={"port": port})
+    with _graph() as graph:
+        graph.settings = settings
+        err.print(f"serving on http://{settings.host}:{settings.port}")
+        uvicorn.run(create_app(graph), host=settings.host, port=settings.port, log_level="info")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,160 @@
+"""The registry of framework editions: slugs, CURIE prefixes and publication facts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+from aims_graph.namespaces import ID
+
+ISO_TEXT_LICENCE: Final = (
+    "Copyright ISO/IEC; text not reproduced here (identifiers, short titles and our own summaries)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FrameworkEdition:
+    """Publication facts about one framework edition, the unit a catalog describes."""
+
+    slug: str
+    title: str
+    family: str
+    edition: str
+    kind: str  # standard | regulation | framework | profile
+    publisher: str
+    issued: str  # ISO date
+    source: str  # link to the official page
+    text_licence: str
+    prefixes: tuple[str, ...]
+
+    @property
+    def namespace(self) -> str:
+        """IRI prefix of this edition's items."""
+        return f"{ID}{self.slug}/"
+
+
+FRAMEWORKS: Final[tuple[FrameworkEdition, ...]] = (
+    FrameworkEdition(
+        "iso42001-2023",
+        "ISO/IEC 42001:2023 Information technology - Artificial intelligence - Management system",
+        "ISO/IEC 42001",
+        "2023",
+        "standard",
+        "ISO/IEC JTC 1/SC 42",
+        "2023-12-18",
+        "https://www.iso.org/standard/81230.html",
+        ISO_TEXT_LICENCE,
+        ("iso42001", "iso42001-2023"),
+    ),
+    FrameworkEdition(
+        "iso27001-2022",
+        "ISO/IEC 27001:2022 Information security management systems - Requirements",
+        "ISO/IEC 27001",
+        "2022",
+        "standard",
+        "ISO/IEC JTC 1/SC 27",
+        "2022-10-25",
+        "https://www.iso.org/standard/27001",
+        ISO_TEXT_LICENCE,
+        ("iso27001", "iso27001-2022"),
+    ),
+    FrameworkEdition(
+        "iso27001-2013",
+        "ISO/IEC 27001:2013 Information security management systems - Requirements",
+        "ISO/IEC 27001",
+        "2013",
+        "standard",
+        "ISO/IEC JTC 1/SC 27",
+        "2013-10-01",
+        "https://www.iso.org/standard/54534.html",
+        ISO_TEXT_LICENCE,
+        ("iso27001-2013",),
+    ),
+    FrameworkEdition(
+        "iso27701-2019",
+        "ISO/IEC 27701:2019 Extension to ISO/IEC 27001 and ISO/IEC 27002 for privacy information "
+        "management - Requirements and guidelines",
+        "ISO/IEC 27701",
+        "2019",
+        "standard",
+        "ISO/IEC JTC 1/SC 27",
+        "2019-08-06",
+        "https://www.iso.org/standard/71670.html",
+        ISO_TEXT_LICENCE,
+        ("iso27701-2019",),
+    ),
+    FrameworkEdition(
+        "iso27701-2025",
+        "ISO/IEC 27701:2025 Privacy information management systems - Requirements and guidance",
+        "ISO/IEC 27701",
+        "2025",
+        "standard",
+        "ISO/IEC JTC 1/SC 27",
+        "2025-10-01",
+        "https://www.iso.org/standard/27701",
+        ISO_TEXT_LICENCE,
+        ("iso27701", "iso27701-2025"),
+    ),
+    FrameworkEdition(
+        "nist-ai-rmf-1.0",
+        "NIST AI 100-1 Artificial Intelligence Risk Management Framework (AI RMF 1.0)",
+        "NIST AI RMF",
+        "1.0",
+        "framework",
+        "National Institute of Standards and Technology",
+        "2023-01-26",
+        "https://doi.org/10.6028/NIST.AI.100-1",
+        "US Government work, not subject to copyright in the United States",
+        ("nist-ai-rmf", "nist-ai-rmf-1.0"),
+    ),
+    FrameworkEdition(
+        "nist-ai-600-1",
+        "NIST AI 600-1 Artificial Intelligence Risk Management Framework: "
+        "Generative Artificial Intelligence Profile",
+        "NIST AI 600-1",
+        "1.0",
+        "profile",
+        "National Institute of Standards and Technology",
+        "2024-07-26",
+        "https://doi.org/10.6028/NIST.AI.600-1",
+        "US Government work, not subject to copyright in the United States",
+        ("nist-ai-600-1",),
+    ),
+    FrameworkEdition(
+        "eu-ai-act",
+        "Regulation (EU) 2024/1689 laying down harmonised rules on artificial intelligence "
+        "(Artificial Intelligence Act)",
+        "EU AI Act",
+        "2024/1689",
+        "regulation",
+        "European Parliament and Council of the European Union",
+        "2024-06-13",
+        "https://eur-lex.europa.eu/eli/reg/2024/1689/oj",
+        "EU legal text, reuse authorised (Commission Decision 2011/833/EU); summaries are ours",
+        ("eu-ai-act",),
+    ),
+)
+
+BY_SLUG: Final[dict[str, FrameworkEdition]] = {f.slug: f for f in FRAMEWORKS}
+BY_PREFIX: Final[dict[str, FrameworkEdition]] = {p: f for f in FRAMEWORKS for p in f.prefixes}
+
+
+def framework(slug_or_prefix: str) -> FrameworkEdition:
+    """Look up an edition by slug or CURIE prefix; raise KeyError naming the known ones."""
+    key = slug_or_prefix.strip().lower()
+    found = BY_SLUG.get(key) or BY_PREFIX.get(key)
+    if found is None:
+        known = ", ".join(sorted({*BY_SLUG, *BY_PREFIX}))
+        raise KeyError(f"unknown framework {slug_or_prefix!r}; known: {known}")
+    return found
+
+
+def curie_prefix_map() -> dict[str, str]:
+    """All CURIE prefixes (framework ones plus vocabularies) to their IRI namespace."""
+    from aims_graph.namespaces import AIMS, SEMAPV
+
+    out = {p: f.namespace for f in FRAMEWORKS for p in f.prefixes}
+    out["aims"] = str(AIMS)
+    out["semapv"] = str(SEMAPV)
+    out["skos"] = "http://www.w3.org/2004/02/skos/core#"
+    return out

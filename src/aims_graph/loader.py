@@ -1,0 +1,145 @@
+"""Build the graph in a store: vocabulary, catalogs and mapping sets, each in its own named graph.
+
+Each managed named graph records a digest of the files it was built from, so a rebuild only reloads
+the graphs whose sources changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from aims_graph import resources
+from aims_graph.frameworks import FRAMEWORKS
+from aims_graph.namespaces import AIMS, GRAPH, graph_iri
+from aims_graph.store import Store, Term
+
+#: Bump when the way files become triples changes, so every cached store is rebuilt.
+LOADER_VERSION = "1"
+META_GRAPH = graph_iri("meta")
+MANAGED_PREFIXES = ("ontology", "alignments", "catalog/", "mappings/", "derived")
+
+Builder = Callable[[Store], tuple[bytes, str]]
+
+
+@dataclass(frozen=True)
+class GraphSource:
+    """A managed named graph and the files it is built from."""
+
+    graph: str
+    files: tuple[Path, ...]
+    build: Builder
+    depends_on_store: bool = False
+
+    def digest(self) -> str:
+        """Digest of the loader version and every source file's name and bytes."""
+        h = hashlib.sha256(LOADER_VERSION.encode())
+        for f in sorted(self.files):
+            h.update(f.name.encode())
+            h.update(f.read_bytes())
+        return h.hexdigest()
+
+
+@dataclass
+class BuildReport:
+    """What a build did: graphs loaded, graphs kept from the cache, graphs dropped, time."""
+
+    loaded: list[str] = field(default_factory=list)
+    cached: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def _file_builder(path: Path, media_type: str = "text/turtle") -> Builder:
+    def build(_store: Store) -> tuple[bytes, str]:
+        return path.read_bytes(), media_type
+
+    return build
+
+
+def base_sources() -> list[GraphSource]:
+    """Graph sources for the vocabulary, alignments and catalogs."""
+    onto = resources.ontology_dir()
+    out = [
+        GraphSource(graph_iri("ontology"), (onto / "aims.ttl",), _file_builder(onto / "aims.ttl")),
+        GraphSource(
+            graph_iri("alignments"),
+            (onto / "alignments.ttl",),
+            _file_builder(onto / "alignments.ttl"),
+        ),
+    ]
+    std = resources.standards_dir()
+    for fw in FRAMEWORKS:
+        path = std / f"{fw.slug}.ttl"
+        out.append(GraphSource(graph_iri(f"catalog/{fw.slug}"), (path,), _file_builder(path)))
+    return out
+
+
+def all_sources() -> list[GraphSource]:
+    """Every managed graph source: base ones plus the mapping sets and derived mappings."""
+    sources = base_sources()
+    try:
+        from aims_graph.mappings.loading import mapping_sources
+    except ImportError:  # the mapping layer is optional while it is being built
+        return sources
+    return sources + mapping_sources()
+
+
+def stored_digests(store: Store) -> dict[str, str]:
+    """Read the per-graph digests recorded by the last build."""
+    rows = store.select(
+        "SELECT ?g ?d WHERE { GRAPH ?meta { ?g ?p ?d } }",
+        {"meta": Term.iri(META_GRAPH), "p": Term.iri(str(AIMS.sourceDigest))},
+        union_default_graph=False,
+    )
+    return {r["g"].value: r["d"].value for r in rows if "g" in r and "d" in r}
+
+
+def _write_digests(store: Store, digests: dict[str, str]) -> None:
+    lines = [
+        f"<{g}> <{AIMS.sourceDigest}> {Term.literal(d).n3()} ." for g, d in sorted(digests.items())
+    ]
+    store.put_graph(META_GRAPH, "\n".join(lines).encode(), "application/n-triples")
+
+
+def build(
+    store: Store,
+    sources: Sequence[GraphSource] | None = None,
+    *,
+    force: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> BuildReport:
+    """Load every source whose files changed since the last build; drop managed graphs gone."""
+    started = time.perf_counter()
+    sources = list(all_sources() if sources is None else sources)
+    report = BuildReport()
+    old = {} if force else stored_digests(store)
+    new: dict[str, str] = {}
+    changed_any = False
+    present = set(store.graphs())
+    for src in sources:
+        digest = src.digest()
+        new[src.graph] = digest
+        # A graph computed from the store must be rebuilt whenever anything before it changed.
+        stale = force or old.get(src.graph) != digest or (src.depends_on_store and changed_any)
+        if not stale and src.graph in present:
+            report.cached.append(src.graph)
+            continue
+        if progress:
+            progress(src.graph.removeprefix(GRAPH))
+        data, media_type = src.build(store)
+        store.put_graph(src.graph, data, media_type)
+        report.loaded.append(src.graph)
+        changed_any = True
+    wanted = {s.graph for s in sources}
+    for g in store.graphs():
+        name = g.removeprefix(GRAPH)
+        if g.startswith(GRAPH) and name.startswith(MANAGED_PREFIXES) and g not in wanted:
+            store.drop_graph(g)
+            report.dropped.append(g)
+    _write_digests(store, new)
+    report.seconds = time.perf_counter() - started
+    return report

@@ -1,0 +1,194 @@
+"""The embedded Oxigraph store, in memory or on disk."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from aims_graph.store.base import QuerySyntaxError, Row, StoreError, Term, values_clause
+
+
+def to_ox(term: Term) -> ox.NamedNode | ox.Literal:
+    """Convert a neutral term to a pyoxigraph term."""
+    if term.kind == "uri":
+        return ox.NamedNode(term.value)
+    if term.kind == "literal":
+        if term.lang:
+            return ox.Literal(term.value, language=term.lang)
+        if term.datatype:
+            return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype))
+        return ox.Literal(term.value)
+    raise StoreError("blank nodes cannot be bound as query parameters")
+
+
+def from_ox(term: object) -> Term:
+    """Convert a pyoxigraph term to a neutral term."""
+    if isinstance(term, ox.NamedNode):
+        return Term("uri", term.value)
+    if isinstance(term, ox.BlankNode):
+        return Term("bnode", term.value)
+    if isinstance(term, ox.Literal):
+        lang = term.language
+        dt = None if lang else term.datatype.value
+        return Term("literal", term.value, dt, lang)
+    raise StoreError(f"unsupported term in results: {term!r}")
+
+
+class OxigraphStore:
+    """A Store backed by pyoxigraph; ``path=None`` keeps everything in memory."""
+
+    def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
+        self.path = path
+        try:
+            if path is None:
+                self._store = ox.Store()
+            elif read_only:
+                self._store = ox.Store.read_only(str(path))
+            else:
+                path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(path))
+        except OSError as exc:
+            raise StoreError(
+                f"cannot open the Oxigraph store at {path}: {exc}. "
+                "Is another aims-graph process using it? Stop it or choose another "
+                "AIMS_GRAPH_STORE path."
+            ) from exc
+
+    @property
+    def native(self) -> ox.Store:
+        """The underlying pyoxigraph store (for the SPARQL endpoint's native serialisers)."""
+        return self._store
+
+    def _run(
+        self, query: str, bindings: Mapping[str, Term] | None, union_default_graph: bool
+    ) -> object:
+        subs: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+            ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()
+        }
+        try:
+            try:
+                return self._store.query(
+                    query,
+                    use_default_graph_as_union=union_default_graph,
+                    substitutions=subs or None,
+                )
+            except (ValueError, RuntimeError) as exc:
+                # Oxigraph substitutes only projected variables; others are bound by a trailing
+                # VALUES clause, the same way the remote backend binds every parameter.
+                if not subs or "projection" not in str(exc):
+                    raise
+                return self._store.query(
+                    query + values_clause(bindings or {}),
+                    use_default_graph_as_union=union_default_graph,
+                )
+        except SyntaxError as exc:
+            raise QuerySyntaxError(str(exc)) from exc
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise StoreError(str(exc)) from exc
+
+    def select(
+        self,
+        query: str,
+        bindings: Mapping[str, Term] | None = None,
+        *,
+        union_default_graph: bool = True,
+    ) -> list[Row]:
+        """Run a SELECT query with variables bound as RDF terms, never pasted into the text."""
+        result = self._run(query, bindings, union_default_graph)
+        if not isinstance(result, ox.QuerySolutions):
+            raise StoreError("select() needs a SELECT query")
+        names = [v.value for v in result.variables]
+        rows: list[Row] = []
+        for sol in result:
+            row: Row = {}
+            for name in names:
+                value = sol[name]
+                if value is not None:
+                    row[name] = from_ox(value)
+            rows.append(row)
+        return rows
+
+    def ask(
+        self,
+        query: str,
+        bindings: Mapping[str, Term] | None = None,
+        *,
+        union_default_graph: bool = True,
+    ) -> bool:
+        """Run an ASK query."""
+        result = self._run(query, bindings, union_default_graph)
+        if not isinstance(result, ox.QueryBoolean):
+            raise StoreError("ask() needs an ASK query")
+        return bool(result)
+
+    def construct(
+        self,
+        query: str,
+        bindings: Mapping[str, Term] | None = None,
+        *,
+        union_default_graph: bool = True,
+    ) -> bytes:
+        """Run a CONSTRUCT/DESCRIBE query and return N-Triples."""
+        result = self._run(query, bindings, union_default_graph)
+        if not isinstance(result, ox.QueryTriples):
+            raise StoreError("construct() needs a CONSTRUCT or DESCRIBE query")
+        out = result.serialize(format=ox.RdfFormat.N_TRIPLES)
+        return out if isinstance(out, bytes) else b""
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL 1.1 Update."""
+        try:
+            self._store.update(sparql)
+        except SyntaxError as exc:
+            raise QuerySyntaxError(str(exc)) from exc
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise StoreError(str(exc)) from exc
+
+    def put_graph(self, graph: str, data: bytes, media_type: str) -> None:
+        """Replace a named graph's content; a parse error leaves the old content in place."""
+        fmt = ox.RdfFormat.from_media_type(media_type)
+        if fmt is None:
+            raise StoreError(f"unsupported RDF media type {media_type!r}")
+        g = ox.NamedNode(graph)
+        try:
+            quads = [
+                ox.Quad(q.subject, q.predicate, q.object, g)
+                for q in ox.parse(data, format=fmt, base_iri=graph)
+            ]
+        except SyntaxError as exc:
+            raise StoreError(f"cannot parse data for graph <{graph}>: {exc}") from exc
+        if self._store.contains_named_graph(g):
+            self._store.remove_graph(g)
+        self._store.add_graph(g)
+        self._store.bulk_extend(quads)
+
+    def drop_graph(self, graph: str) -> None:
+        """Remove a named graph (no error when absent)."""
+        g = ox.NamedNode(graph)
+        if self._store.contains_named_graph(g):
+            self._store.remove_graph(g)
+
+    def graphs(self) -> list[str]:
+        """List the named graphs' IRIs."""
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def triple_count(self, graph: str | None = None) -> int:
+        """Count triples in one named graph, or in all graphs."""
+        if graph is None:
+            return len(self._store)
+        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+
+    def dump_graph(self, graph: str, media_type: str) -> bytes:
+        """Serialise one named graph."""
+        fmt = ox.RdfFormat.from_media_type(media_type)
+        if fmt is None:
+            raise StoreError(f"unsupported RDF media type {media_type!r}")
+        out = self._store.dump(format=fmt, from_graph=ox.NamedNode(graph))
+        return out if isinstance(out, bytes) else b""
+
+    def close(self) -> None:
+        """Flush to disk; pyoxigraph closes the store when the object is dropped."""
+        if self.path is not None:
+            self._store.flush()

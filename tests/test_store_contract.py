@@ -1,0 +1,113 @@
+"""The Store contract: every backend must pass these."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from aims_graph.store import OxigraphStore, QuerySyntaxError, Store, StoreError, Term, open_store
+
+G1 = "https://example.org/g1"
+G2 = "https://example.org/g2"
+TTL = b"""@prefix ex: <https://example.org/> .
+ex:a ex:p "x" ; ex:q ex:b .
+ex:b ex:p "y"@en .
+"""
+
+
+@pytest.fixture(params=["memory", "disk"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    s: Store = OxigraphStore() if request.param == "memory" else OxigraphStore(tmp_path / "db")
+    yield s
+    s.close()
+
+
+def test_put_graph_replaces_content(store: Store) -> None:
+    store.put_graph(G1, TTL, "text/turtle")
+    assert store.triple_count(G1) == 3
+    store.put_graph(G1, b"<https://example.org/z> <https://example.org/p> 1 .", "text/turtle")
+    assert store.triple_count(G1) == 1
+    assert store.graphs() == [G1]
+
+
+def test_bad_data_keeps_old_content(store: Store) -> None:
+    store.put_graph(G1, TTL, "text/turtle")
+    with pytest.raises(StoreError, match="cannot parse"):
+        store.put_graph(G1, b"this is not turtle", "text/turtle")
+    assert store.triple_count(G1) == 3
+
+
+def test_select_binds_terms_without_pasting(store: Store) -> None:
+    store.put_graph(G1, TTL, "text/turtle")
+    rows = store.select(
+        "SELECT ?o WHERE { ?s <https://example.org/p> ?o }",
+        {"s": Term.iri("https://example.org/b")},
+    )
+    assert rows == [{"o": Term.literal("y", lang="en")}]
+    # A hostile value is bound as a literal and matches nothing; it cannot change the query.
+    rows = store.select(
+        "SELECT ?s WHERE { ?s <https://example.org/p> ?o }",
+        {"o": Term.literal('x" } ; DROP ALL ; SELECT * { "')},
+    )
+    assert rows == []
+
+
+def test_union_default_graph_and_graph_scoping(store: Store) -> None:
+    store.put_graph(G1, TTL, "text/turtle")
+    store.put_graph(G2, b"<https://example.org/c> <https://example.org/p> 'z' .", "text/turtle")
+    q = "SELECT (COUNT(*) AS ?n) WHERE { ?s <https://example.org/p> ?o }"
+    assert store.select(q)[0]["n"].value == "3"
+    assert store.select(q, union_default_graph=False)[0]["n"].value == "0"
+    assert store.ask("ASK { GRAPH ?g { ?s ?p 'z' } }", {"g": Term.iri(G2)})
+    assert not store.ask("ASK { GRAPH ?g { ?s ?p 'z' } }", {"g": Term.iri(G1)})
+
+
+def test_construct_and_dump(store: Store) -> None:
+    store.put_graph(G1, TTL, "text/turtle")
+    nt = store.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    assert nt.count(b"\n") == 3
+    assert b"https://example.org/a" in store.dump_graph(G1, "application/n-triples")
+
+
+def test_drop_graph(store: Store) -> None:
+    store.put_graph(G1, TTL, "text/turtle")
+    store.drop_graph(G1)
+    store.drop_graph(G1)  # dropping an absent graph is not an error
+    assert store.graphs() == []
+    assert store.triple_count() == 0
+
+
+def test_syntax_error_is_reported(store: Store) -> None:
+    with pytest.raises(QuerySyntaxError):
+        store.select("SELEC ?x WHERE {}")
+
+
+def test_update(store: Store) -> None:
+    store.update(f"INSERT DATA {{ GRAPH <{G1}> {{ <https://e.org/s> <https://e.org/p> 1 }} }}")
+    assert store.triple_count(G1) == 1
+
+
+def test_disk_store_persists(tmp_path: Path) -> None:
+    s = OxigraphStore(tmp_path / "db")
+    s.put_graph(G1, TTL, "text/turtle")
+    s.close()
+    del s
+    again = OxigraphStore(tmp_path / "db")
+    assert again.triple_count(G1) == 3
+
+
+def test_open_store_selectors(tmp_path: Path) -> None:
+    assert isinstance(open_store("memory:"), OxigraphStore)
+    assert isinstance(open_store(f"oxigraph:{tmp_path / 'x'}"), OxigraphStore)
+    with pytest.raises(StoreError, match="unknown store selector"):
+        open_store("redis://nope")
+    with pytest.raises(StoreError, match="needs a path"):
+        open_store("oxigraph:")
+
+
+def test_term_n3_rejects_bad_iri() -> None:
+    with pytest.raises(StoreError):
+        Term.iri("https://x> } DROP ALL {").n3()
+    assert Term.literal('a"b\nc').n3() == '"a\\"b\\nc"'
