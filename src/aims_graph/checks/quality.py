@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from aims_graph.checks.reasoner import ConsistencyReport, check_consistency
-from aims_graph.checks.shacl import ShaclReport, validate_shapes
 from rdflib import Graph
 
 from aims_graph import loader, resources
+from aims_graph.checks.reasoner import ConsistencyReport, check_consistency
+from aims_graph.checks.shacl import ShaclReport, validate_shapes
 from aims_graph.namespaces import GRAPH
 from aims_graph.store import OxigraphStore
 
@@ -25,7 +25,7 @@ class QualityResult:
     def ok(self) -> bool:
         """True when every shape conforms and the ontology is consistent."""
         return all(r.conforms for r in self.shacl.values()) and (
-            self.consistency is None or self.consistency.consistent
+            self.consistency is None or self.consistency.ok
         )
 
     def as_dict(self) -> dict[str, Any]:
