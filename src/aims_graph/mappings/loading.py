@@ -1,0 +1,238 @@
+"""Turn mapping files into named graphs: reified stated and inverse mappings, and derived ones."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from aims_graph import resources
+from aims_graph.config import Settings
+from aims_graph.loader import Builder, GraphSource
+from aims_graph.mappings.relations import Relation
+from aims_graph.mappings.sssom_io import (
+    SUFFIX,
+    MappingRow,
+    MappingSetFile,
+    decimal_text,
+    read_sssom,
+    set_id_of,
+)
+from aims_graph.namespaces import (
+    AIMS,
+    BASE,
+    DCTERMS,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SEMAPV,
+    XSD,
+    graph_iri,
+)
+from aims_graph.store import Store, Term
+
+MAPPING_IRI_BASE: Final = BASE + "id/mapping/"
+MAPPING_SET_BASE: Final = BASE + "mappings/"
+DERIVED_GRAPH: Final = graph_iri("derived")
+DERIVED_SET: Final = MAPPING_SET_BASE + "derived"
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def mapping_iri(set_iri: str, subject: str, relation: Relation, obj: str) -> str:
+    """A stable mapping IRI: a hash of set, subject, relation and object (rebuilds keep it)."""
+    digest = hashlib.sha256(f"{set_iri}\n{subject}\n{relation.value}\n{obj}".encode()).hexdigest()
+    set_id = set_iri.rstrip("/").rsplit("/", 1)[-1]
+    return f"{MAPPING_IRI_BASE}{set_id}/{digest[:16]}"
+
+
+def mapping_files(directory: Path | None = None) -> list[Path]:
+    """The mapping set files, sorted by name."""
+    folder = resources.mappings_dir() if directory is None else directory
+    return sorted(folder.glob(f"*{SUFFIX}")) if folder.is_dir() else []
+
+
+def known_item_iris(store: Store) -> set[str]:
+    """IRIs of every item of every catalog in the store (one query)."""
+    rows = store.select(
+        "SELECT DISTINCT ?i WHERE { ?i <http://www.w3.org/2004/02/skos/core#inScheme> ?s }"
+    )
+    return {r["i"].value for r in rows if "i" in r}
+
+
+class _Triples:
+    """Collects N-Triples lines; terms are escaped by Term.n3()."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def iri(self, s: str, p: object, o: object) -> None:
+        self.lines.append(f"{Term.iri(s).n3()} {Term.iri(str(p)).n3()} {Term.iri(str(o)).n3()} .")
+
+    def lit(
+        self, s: str, p: object, value: str, datatype: object | None = None, lang: str | None = None
+    ) -> None:
+        term = Term.literal(value, str(datatype) if datatype else None, lang)
+        self.lines.append(f"{Term.iri(s).n3()} {Term.iri(str(p)).n3()} {term.n3()} .")
+
+    def data(self) -> bytes:
+        return ("\n".join(self.lines) + "\n").encode()
+
+
+def _is_iri(value: str) -> bool:
+    return value.startswith(("http://", "https://")) and not any(c in value for c in '<>"{}|^`\\ ')
+
+
+def _mapping_node(
+    t: _Triples,
+    node: str,
+    subject: str,
+    obj: str,
+    relation: Relation,
+    confidence: float,
+    justification: str,
+    set_iri: str,
+    source: str,
+    comment: str,
+) -> None:
+    t.iri(node, RDF.type, AIMS.Mapping)
+    t.iri(node, AIMS.mappingSubject, subject)
+    t.iri(node, AIMS.mappingObject, obj)
+    t.iri(node, AIMS.relation, relation.iri)
+    t.lit(node, AIMS.confidence, decimal_text(confidence), XSD.decimal)
+    t.iri(node, AIMS.justification, justification)
+    t.iri(node, AIMS.inMappingSet, set_iri)
+    if _is_iri(source):
+        t.iri(node, DCTERMS.source, source)
+    if comment:
+        t.lit(node, RDFS.comment, comment, lang="en")
+    # A negated relatedMatch has no plain SKOS form; the reified node alone states it.
+    if relation is not Relation.NOT_RELATED:
+        t.iri(subject, relation.skos_predicate, obj)
+
+
+def _set_node(t: _Triples, msf: MappingSetFile) -> None:
+    s = msf.iri
+    t.iri(s, RDF.type, AIMS.MappingSet)
+    t.lit(s, DCTERMS.title, msf.meta("mapping_set_title"), lang="en")
+    if msf.meta("mapping_set_description"):
+        t.lit(s, DCTERMS.description, msf.meta("mapping_set_description"), lang="en")
+    lic = msf.expand(msf.meta("license"))
+    if _is_iri(lic):
+        t.iri(s, DCTERMS.license, lic)
+    else:
+        t.lit(s, DCTERMS.license, lic)
+    for see in msf.meta_list("see_also"):
+        if _is_iri(see):
+            t.iri(s, DCTERMS.source, see)
+    date = msf.meta("mapping_date")
+    if date:
+        t.lit(s, DCTERMS.date, date, XSD.date if _DATE.match(date) else None)
+    if msf.meta("mapping_set_version"):
+        t.lit(s, OWL.versionInfo, msf.meta("mapping_set_version"))
+    for creator in msf.meta_list("creator_id"):
+        iri = msf.expand(creator)
+        if _is_iri(iri):
+            t.iri(s, DCTERMS.creator, iri)
+    for key, prop in (("subject_source", AIMS.subjectSource), ("object_source", AIMS.objectSource)):
+        value = msf.expand(msf.meta(key))
+        if _is_iri(value):
+            t.iri(s, prop, value)
+
+
+def mapping_set_ntriples(msf: MappingSetFile) -> bytes:
+    """The named-graph content of one mapping set: set node, stated and inverse mappings."""
+    t = _Triples()
+    _set_node(t, msf)
+    for row in msf.rows:
+        _row_triples(t, msf.iri, row)
+    return t.data()
+
+
+def _row_triples(t: _Triples, set_iri: str, row: MappingRow) -> None:
+    stated = mapping_iri(set_iri, row.subject, row.relation, row.object)
+    _mapping_node(
+        t,
+        stated,
+        row.subject,
+        row.object,
+        row.relation,
+        row.confidence,
+        row.justification,
+        set_iri,
+        row.source_document,
+        row.comment,
+    )
+    inv = row.relation.inverse
+    inverse = mapping_iri(set_iri, row.object, inv, row.subject)
+    _mapping_node(
+        t,
+        inverse,
+        row.object,
+        row.subject,
+        inv,
+        row.confidence,
+        str(SEMAPV.MappingInversion),
+        set_iri,
+        row.source_document,
+        "",
+    )
+    t.iri(inverse, PROV.wasDerivedFrom, stated)
+
+
+def _set_builder(path: Path) -> Builder:
+    def build(store: Store) -> tuple[bytes, str]:
+        msf = read_sssom(path, known_item_iris(store))
+        return mapping_set_ntriples(msf), "application/n-triples"
+
+    return build
+
+
+@dataclass(frozen=True)
+class DerivedSource(GraphSource):
+    """The derived-mappings graph: its digest also covers the settings that shape it."""
+
+    settings_key: str = ""
+
+    def digest(self) -> str:
+        """Digest of the mapping files plus the derivation settings."""
+        h = hashlib.sha256(super().digest().encode())
+        h.update(self.settings_key.encode())
+        return h.hexdigest()
+
+
+def _derived_builder(max_hops: int) -> Builder:
+    def build(store: Store) -> tuple[bytes, str]:
+        from aims_graph.mappings.graph import MappingGraph, derived_ntriples
+
+        graph = MappingGraph.from_store(store, max_hops=max_hops)
+        return derived_ntriples(graph), "application/n-triples"
+
+    return build
+
+
+def mapping_sources(
+    settings: Settings | None = None, directory: Path | None = None
+) -> list[GraphSource]:
+    """One graph source per mapping file, then the derived-mappings graph computed from them."""
+    settings = settings or Settings()
+    files = mapping_files(directory)
+    out: list[GraphSource] = [
+        # Rebuilt when a catalog changes too: the file is re-checked against the items.
+        GraphSource(
+            graph_iri(f"mappings/{set_id_of(p)}"), (p,), _set_builder(p), depends_on_store=True
+        )
+        for p in files
+    ]
+    out.append(
+        DerivedSource(
+            DERIVED_GRAPH,
+            tuple(files),
+            _derived_builder(settings.max_path_length),
+            depends_on_store=True,
+            settings_key=f"max_path_length={settings.max_path_length}",
+        )
+    )
+    return out
