@@ -6,9 +6,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.servers import oxigraph_server
 
+from aims_graph.config import Settings
 from aims_graph.store import OxigraphStore, QuerySyntaxError, Store, StoreError, Term, open_store
+from aims_graph.store.remote import RemoteSparqlStore
 
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 G1 = "https://example.org/g1"
 G2 = "https://example.org/g2"
 TTL = b"""@prefix ex: <https://example.org/> .
@@ -17,9 +21,23 @@ ex:b ex:p "y"@en .
 """
 
 
-@pytest.fixture(params=["memory", "disk"])
+@pytest.fixture(scope="module")
+def oxigraph_url() -> Iterator[str]:
+    """One real `oxigraph serve` for the module; each test gets an emptied store."""
+    with oxigraph_server() as base:
+        yield base
+
+
+@pytest.fixture(params=["memory", "disk", "remote"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    s: Store = OxigraphStore() if request.param == "memory" else OxigraphStore(tmp_path / "db")
+    s: Store
+    if request.param == "memory":
+        s = OxigraphStore()
+    elif request.param == "disk":
+        s = OxigraphStore(tmp_path / "db")
+    else:
+        s = RemoteSparqlStore(request.getfixturevalue("oxigraph_url"), Settings())
+        s.update("DROP ALL")
     yield s
     s.close()
 
@@ -52,6 +70,24 @@ def test_select_binds_terms_without_pasting(store: Store) -> None:
         {"o": Term.literal('x" } ; DROP ALL ; SELECT * { "')},
     )
     assert rows == []
+
+
+def test_binding_restricts_aggregates_filters_and_construct(store: Store) -> None:
+    """A bound variable the query does not return still restricts it (not a trailing join)."""
+    store.put_graph(G1, TTL, "text/turtle")
+    a = {"s": Term.iri("https://example.org/a")}
+    # '{' in a string, an IRI and a comment must not be taken for the WHERE group.
+    grouped = """# a comment with { braces
+        SELECT (COUNT(?p) AS ?n) WHERE { ?s ?p ?o FILTER(?o != "{") } GROUP BY ?s"""
+    assert store.select(grouped, a) == [{"n": Term.literal("2", XSD_INTEGER)}]
+    filtered = "SELECT ?o WHERE { ?x <https://example.org/p> ?o FILTER(?x = ?s) }"
+    assert [r["o"].value for r in store.select(filtered, a)] == ["x"]
+    nt = store.construct("CONSTRUCT { ?s <https://example.org/seen> true } { ?s ?p ?o }", a)
+    assert nt.count(b"\n") == 1
+    assert store.ask(
+        "ASK { FILTER NOT EXISTS { ?s <https://example.org/q> ?o } }",
+        {"s": Term.iri("https://example.org/b")},
+    )
 
 
 def test_union_default_graph_and_graph_scoping(store: Store) -> None:
@@ -111,3 +147,47 @@ def test_term_n3_rejects_bad_iri() -> None:
     with pytest.raises(StoreError):
         Term.iri("https://x> } DROP ALL {").n3()
     assert Term.literal('a"b\nc').n3() == '"a\\"b\\nc"'
+
+
+def test_remote_store_errors_name_the_url() -> None:
+    from tests.servers import free_port
+
+    url = f"http://127.0.0.1:{free_port()}"
+    s = RemoteSparqlStore(url, Settings(query_timeout_s=2))
+    with pytest.raises(StoreError, match=f"cannot reach the SPARQL server at {url}/query"):
+        s.select("SELECT * WHERE { ?s ?p ?o }")
+    s.close()
+    with pytest.raises(StoreError, match="needs an http"):
+        RemoteSparqlStore("ftp://x")
+
+
+def test_remote_store_url_overrides_and_selector(oxigraph_url: str) -> None:
+    s = RemoteSparqlStore(
+        "http://unused.invalid",
+        Settings(
+            remote_query_url=f"{oxigraph_url}/query",
+            remote_update_url=f"{oxigraph_url}/update",
+            remote_store_url=f"{oxigraph_url}/store",
+        ),
+    )
+    s.update("DROP ALL")
+    s.put_graph(G1, TTL, "text/turtle")
+    assert s.graphs() == [G1]
+    s.close()
+    opened = open_store(f"sparql:{oxigraph_url}")
+    assert isinstance(opened, RemoteSparqlStore)
+    assert opened.triple_count(G1) == 3
+    with pytest.raises(StoreError, match="answered 404"):
+        opened._send("GET", f"{oxigraph_url}/nothing-here", what="probe")
+    opened.close()
+
+
+def test_remote_store_explicit_union_mode(oxigraph_url: str) -> None:
+    s = RemoteSparqlStore(oxigraph_url, Settings(remote_union_default_graph="explicit"))
+    s.update("DROP ALL")
+    s.put_graph(G1, TTL, "text/turtle")
+    s.put_graph(G2, b"<https://example.org/c> <https://example.org/p> 'z' .", "text/turtle")
+    q = "SELECT (COUNT(*) AS ?n) WHERE { ?s <https://example.org/p> ?o }"
+    assert s.select(q)[0]["n"].value == "3"
+    assert s.ask("ASK { GRAPH ?g { ?s ?p 'z' } }")
+    s.close()

@@ -133,19 +133,6 @@ class Store(Protocol):
         ...
 
 
-def values_clause(bindings: Mapping[str, Term]) -> str:
-    """Render bindings as a trailing SPARQL VALUES clause (for backends without substitution)."""
-    if not bindings:
-        return ""
-    names = list(bindings)
-    for name in names:
-        if not name.isidentifier():
-            raise StoreError(f"invalid variable name {name!r}")
-    vars_ = " ".join(f"?{n}" for n in names)
-    vals = " ".join(bindings[n].n3() for n in names)
-    return f"\nVALUES ({vars_}) {{ ({vals}) }}"
-
-
 def graph_list(graphs: Sequence[str]) -> str:
     """Render graph IRIs for a message."""
     return ", ".join(graphs) if graphs else "(none)"

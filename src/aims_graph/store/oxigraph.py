@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from aims_graph.store.base import QuerySyntaxError, Row, StoreError, Term, values_clause
+from aims_graph.store.base import QuerySyntaxError, Row, StoreError, Term
+from aims_graph.store.binding import bind_values
 
 
 def to_ox(term: Term) -> ox.NamedNode | ox.Literal:
@@ -75,12 +76,12 @@ class OxigraphStore:
                     substitutions=subs or None,
                 )
             except (ValueError, RuntimeError) as exc:
-                # Oxigraph substitutes only projected variables; others are bound by a trailing
-                # VALUES clause, the same way the remote backend binds every parameter.
+                # Oxigraph substitutes only projected variables; others are bound by a VALUES
+                # block at the head of the WHERE clause, as the remote backend binds them all.
                 if not subs or "projection" not in str(exc):
                     raise
                 return self._store.query(
-                    query + values_clause(bindings or {}),
+                    bind_values(query, bindings or {}),
                     use_default_graph_as_union=union_default_graph,
                 )
         except SyntaxError as exc:

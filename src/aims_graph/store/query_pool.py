@@ -1,0 +1,424 @@
+"""Run SPARQL queries of the embedded store in worker processes that are killed on timeout.
+
+pyoxigraph cannot interrupt a running query from Python, so the public endpoint never runs one
+in the server process: a small pool of worker processes holds a snapshot of the store (a RocksDB
+checkpoint opened read-only for an on-disk store, an N-Quads dump loaded in memory for an
+in-memory one); a query that outlives the time limit gets its worker SIGKILLed, which is the only
+way to give its CPU back, and a fresh worker takes its place. The snapshot is refreshed when the
+store's fingerprint changes (its files for an on-disk store; triple count and graph names for an
+in-memory one).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import multiprocessing
+import os
+import queue
+import shutil
+import signal
+import tempfile
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import islice
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from aims_graph.store.base import QuerySyntaxError, StoreError
+from aims_graph.store.oxigraph import OxigraphStore
+
+#: Result media types per query form, as pyoxigraph serialises them natively.
+RESULTS_MEDIA_TYPES = (
+    "application/sparql-results+json",
+    "application/sparql-results+xml",
+    "text/csv",
+    "text/tab-separated-values",
+)
+GRAPH_MEDIA_TYPES = (
+    "text/turtle",
+    "application/n-triples",
+    "application/rdf+xml",
+    "application/ld+json",
+)
+#: Snapshot loading is not part of a query's time limit, but a hung load must not hang requests.
+LOAD_TIMEOUT_S = 300.0
+
+
+class QueryTimeoutError(StoreError):
+    """A query ran past the time limit (its worker was killed)."""
+
+
+class RowCapError(StoreError):
+    """A result has more rows (or triples) than the row cap."""
+
+
+class QueryValueError(StoreError):
+    """The query or its dataset was refused by the engine (a bad value, not bad syntax)."""
+
+
+class PoolBusyError(StoreError):
+    """Every query worker stayed busy for the whole time limit."""
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """One query for a worker: text, dataset, output media type and row cap."""
+
+    query: str
+    media_type: str
+    max_rows: int
+    union_default_graph: bool = True
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+
+
+# -- rendering (shared by the workers and the remote path) -----------------------------------
+
+
+def _term_json(term: Any) -> dict[str, Any]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out: dict[str, Any] = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+            out["datatype"] = term.datatype.value
+        return out
+    if isinstance(term, ox.Triple):
+        return {
+            "type": "triple",
+            "value": {
+                "subject": _term_json(term.subject),
+                "predicate": _term_json(term.predicate),
+                "object": _term_json(term.object),
+            },
+        }
+    raise StoreError(f"unsupported term in results: {term!r}")
+
+
+def render_result(result: object, media_type: str, max_rows: int) -> bytes:
+    """Serialise a pyoxigraph query result natively, refusing more than max_rows rows/triples."""
+    if isinstance(result, ox.QueryBoolean):
+        fmt = ox.QueryResultsFormat.from_media_type(media_type)
+        if fmt is None:
+            raise StoreError(f"cannot write an ASK result as {media_type}")
+        return _as_bytes(result.serialize(format=fmt))
+    if isinstance(result, ox.QuerySolutions):
+        fmt = ox.QueryResultsFormat.from_media_type(media_type)
+        if fmt is None:
+            raise StoreError(f"cannot write SELECT results as {media_type}")
+        names = [v.value for v in result.variables]
+        rows = list(islice(result, max_rows + 1))
+        if len(rows) > max_rows:
+            raise RowCapError(f"more than {max_rows} result rows")
+        # pyoxigraph cannot serialise a truncated iterator, so the capped rows go through SPARQL
+        # JSON and back; JSON output skips the round trip.
+        bindings = [
+            {name: _term_json(row[name]) for name in names if row[name] is not None} for row in rows
+        ]
+        doc = json.dumps(
+            {"head": {"vars": names}, "results": {"bindings": bindings}},
+            ensure_ascii=False,
+            separators=(",", ":"),
+        ).encode("utf-8")
+        if fmt == ox.QueryResultsFormat.JSON:
+            return doc
+        parsed = ox.parse_query_results(doc, format=ox.QueryResultsFormat.JSON)
+        return _as_bytes(parsed.serialize(format=fmt))
+    if isinstance(result, ox.QueryTriples):
+        return render_triples(result, media_type, max_rows)
+    raise StoreError(f"unexpected query result {type(result).__name__}")
+
+
+def render_triples(triples: Iterable[ox.Triple], media_type: str, max_rows: int) -> bytes:
+    """Serialise triples natively, refusing more than max_rows of them."""
+    fmt = ox.RdfFormat.from_media_type(media_type)
+    if fmt is None:
+        raise StoreError(f"cannot write a graph as {media_type}")
+    capped = list(islice(triples, max_rows + 1))
+    if len(capped) > max_rows:
+        raise RowCapError(f"more than {max_rows} result triples")
+    return _as_bytes(ox.serialize(capped, format=fmt))
+
+
+def _as_bytes(out: object) -> bytes:
+    return out if isinstance(out, bytes) else b""
+
+
+# -- the worker process --------------------------------------------------------------------
+
+
+def _open_snapshot(kind: str, path: str) -> ox.Store:
+    if kind == "rocksdb":
+        return ox.Store.read_only(path)
+    store = ox.Store()
+    store.bulk_load(path=path, format=ox.RdfFormat.N_QUADS)
+    return store
+
+
+def _run_query(store: ox.Store, req: QueryRequest) -> bytes:
+    kwargs: dict[str, Any] = {}
+    if req.default_graphs is not None or req.named_graphs is not None:
+        kwargs["default_graph"] = [ox.NamedNode(g) for g in req.default_graphs or ()]
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in req.named_graphs or ()]
+    elif req.union_default_graph:
+        kwargs["use_default_graph_as_union"] = True
+    result = store.query(req.query, **kwargs)
+    return render_result(result, req.media_type, req.max_rows)
+
+
+def worker_main(conn: Connection) -> None:
+    """Serve load/query messages on a pipe until told to stop or the parent goes away."""
+    # Ctrl-C on the server reaches the whole process group; the parent decides our fate.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    store: ox.Store | None = None
+    while True:
+        try:
+            msg = conn.recv()
+        except (EOFError, OSError):
+            return
+        op = msg[0]
+        if op == "stop":
+            return
+        try:
+            if op == "load":
+                store = None  # release the old snapshot before opening the new one
+                store = _open_snapshot(msg[1], msg[2])
+                conn.send(("ok", b""))
+            elif op == "query":
+                if store is None:
+                    raise StoreError("query worker has no snapshot loaded")
+                conn.send(("ok", _run_query(store, msg[1])))
+        except SyntaxError as exc:
+            conn.send(("syntax", str(exc)))
+        except RowCapError as exc:
+            conn.send(("rowcap", str(exc)))
+        except ValueError as exc:
+            conn.send(("value", str(exc)))
+        except Exception as exc:  # report every failure; the parent maps it to an HTTP error
+            conn.send(("error", f"{type(exc).__name__}: {exc}"))
+
+
+# -- the pool ------------------------------------------------------------------------------
+
+
+@dataclass
+class _Snapshot:
+    version: int
+    kind: str
+    path: str
+    users: int = 0
+
+
+@dataclass
+class _Worker:
+    proc: multiprocessing.process.BaseProcess
+    conn: Connection
+    version: int | None = None
+    loading: int | None = None
+    started: float = field(default_factory=time.monotonic)
+
+
+def _context() -> Any:
+    # forkserver forks clean children from a single-threaded server process: safe beside
+    # uvicorn's and RocksDB's threads, and a replacement worker starts in milliseconds.
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["pyoxigraph", "aims_graph.store.query_pool"])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+class QueryPool:
+    """Worker processes running queries on a snapshot of an embedded store, with a time limit."""
+
+    def __init__(self, store: OxigraphStore, *, workers: int, timeout_s: float) -> None:
+        self.store = store
+        self.timeout_s = timeout_s
+        self._ctx = _context()
+        self._dir = Path(tempfile.mkdtemp(prefix="aims-graph-sparql-"))
+        self._lock = threading.Lock()
+        self._fingerprint: object = None
+        self._snapshots: dict[int, _Snapshot] = {}
+        self._current: _Snapshot | None = None
+        self._next_version = 1
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._all: list[_Worker] = []
+        self._closed = False
+        snap = self._snapshot()
+        for _ in range(workers):
+            self._idle.put(self._start_worker(snap))
+
+    # snapshots
+
+    def _store_fingerprint(self) -> object:
+        if self.store.path is not None:
+            # RocksDB appends to its WAL or writes new SST files on every change; its info LOG
+            # changes on its own and is left out.
+            return tuple(
+                sorted(
+                    (e.name, e.stat().st_size, e.stat().st_mtime_ns)
+                    for e in os.scandir(self.store.path)
+                    if not e.name.startswith("LOG")
+                )
+            )
+        native = self.store.native
+        return (len(native), tuple(sorted(str(g) for g in native.named_graphs())))
+
+    def invalidate(self) -> None:
+        """Force a fresh snapshot before the next query (for writers that know they wrote)."""
+        with self._lock:
+            self._fingerprint = None
+
+    def _snapshot(self) -> _Snapshot:
+        with self._lock:
+            fingerprint = self._store_fingerprint()
+            if self._current is not None and fingerprint == self._fingerprint:
+                return self._current
+            version = self._next_version
+            self._next_version += 1
+            target = self._dir / f"v{version}"
+            native = self.store.native
+            kind = "nquads"
+            if self.store.path is not None:
+                try:
+                    native.backup(str(target))
+                    kind = "rocksdb"
+                except OSError:  # a read-only store cannot checkpoint; fall back to a dump
+                    kind = "nquads"
+            if kind == "nquads":
+                target = target.with_suffix(".nq")
+                native.dump(output=str(target), format=ox.RdfFormat.N_QUADS)
+            snap = _Snapshot(version, kind, str(target))
+            self._snapshots[version] = snap
+            self._current = snap
+            self._fingerprint = fingerprint
+            self._sweep()
+            return snap
+
+    def _sweep(self) -> None:
+        """Delete snapshots no worker is loading or querying (call with the lock held)."""
+        in_use = {w.version for w in self._all} | {w.loading for w in self._all}
+        for version, snap in list(self._snapshots.items()):
+            if snap is self._current or snap.users or version in in_use:
+                continue
+            del self._snapshots[version]
+            path = Path(snap.path)
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+
+    # workers
+
+    def _start_worker(self, snap: _Snapshot) -> _Worker:
+        parent, child = self._ctx.Pipe()
+        proc = self._ctx.Process(target=worker_main, args=(child,), daemon=True)
+        proc.start()
+        child.close()
+        worker = _Worker(proc, parent)
+        # Load ahead, so the first query it gets does not wait for the snapshot.
+        parent.send(("load", snap.kind, snap.path))
+        worker.loading = snap.version
+        with self._lock:
+            self._all.append(worker)
+        return worker
+
+    def _retire(self, worker: _Worker) -> None:
+        """Kill a worker (SIGKILL: the only way to stop a running query) and reap it."""
+        worker.proc.kill()
+        worker.proc.join(timeout=5)
+        worker.conn.close()
+        with self._lock:
+            if worker in self._all:
+                self._all.remove(worker)
+        if not self._closed:
+            self._idle.put(self._start_worker(self._current or self._snapshot()))
+
+    def pids(self) -> list[int]:
+        """Process ids of the live workers (for tests and monitoring)."""
+        with self._lock:
+            return [w.proc.pid for w in self._all if w.proc.pid is not None]
+
+    def _wait_reply(self, worker: _Worker, timeout_s: float) -> tuple[str, Any] | None:
+        if not worker.conn.poll(timeout_s):
+            return None
+        reply: tuple[str, Any] = worker.conn.recv()
+        return reply
+
+    def _ensure_loaded(self, worker: _Worker, snap: _Snapshot) -> None:
+        if worker.loading is not None:
+            reply = self._wait_reply(worker, LOAD_TIMEOUT_S)
+            if reply is None or reply[0] != "ok":
+                raise StoreError(f"query worker could not load the store snapshot: {reply}")
+            worker.version, worker.loading = worker.loading, None
+        if worker.version != snap.version:
+            worker.conn.send(("load", snap.kind, snap.path))
+            worker.loading = snap.version
+            self._ensure_loaded(worker, snap)
+
+    def run(self, req: QueryRequest) -> bytes:
+        """Run one query in a worker; kill the worker when it passes the time limit."""
+        if self._closed:
+            raise StoreError("the query pool is closed")
+        snap = self._snapshot()
+        try:
+            worker = self._idle.get(timeout=self.timeout_s)
+        except queue.Empty:
+            raise PoolBusyError(
+                f"all {len(self._all)} query workers stayed busy for {self.timeout_s:g} s"
+            ) from None
+        with self._lock:
+            snap.users += 1
+        healthy = False
+        try:
+            self._ensure_loaded(worker, snap)
+            worker.conn.send(("query", req))
+            reply = self._wait_reply(worker, self.timeout_s)
+            if reply is None:
+                raise QueryTimeoutError(f"query ran longer than {self.timeout_s:g} s")
+            healthy = True
+        except (EOFError, OSError, BrokenPipeError) as exc:
+            raise StoreError(f"query worker died: {exc!r}") from exc
+        finally:
+            with self._lock:
+                snap.users -= 1
+            if healthy:
+                self._idle.put(worker)
+            else:
+                self._retire(worker)
+        status, payload = reply
+        if status == "ok":
+            return bytes(payload)
+        if status == "syntax":
+            raise QuerySyntaxError(str(payload))
+        if status == "rowcap":
+            raise RowCapError(str(payload))
+        if status == "value":
+            raise QueryValueError(str(payload))
+        raise StoreError(str(payload))
+
+    def close(self) -> None:
+        """Stop every worker and delete the snapshots."""
+        self._closed = True
+        with self._lock:
+            workers = list(self._all)
+            self._all.clear()
+        for worker in workers:
+            with contextlib.suppress(OSError, ValueError):
+                worker.conn.send(("stop",))
+            worker.proc.join(timeout=1)
+            if worker.proc.is_alive():
+                worker.proc.kill()
+                worker.proc.join(timeout=5)
+            worker.conn.close()
+        shutil.rmtree(self._dir, ignore_errors=True)
