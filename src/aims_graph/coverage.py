@@ -1,0 +1,394 @@
+"""Coverage and gaps: how far an organisation's implemented controls reach a target framework.
+
+For each target item the verdict is ``covered``, ``partly`` or ``gap``, judged from the controls of
+the organisation's statement of applicability (and control implementations) through direct and
+derived mappings (the in-memory :class:`MappingGraph`; no per-item SPARQL):
+
+- a control counts at FULL strength when its status is implemented and it has evidence that is dated
+  on or before the as-of date and not expired; at PARTIAL strength when it is implemented without
+  current evidence, or partially implemented; planned and not-implemented controls do not count;
+- a full-strength control that is the target item itself, or maps to it as ``equal`` or
+  ``superset-of`` (the control asks at least what the item asks), covers it;
+- a full-strength control mapping as ``subset-of`` or ``intersects-with``, or a partial-strength
+  control mapping in any of the four ways, partly covers it;
+- mappings below the confidence threshold are ignored.
+
+Targets: a framework edition (its leaf requirements: clauses/subclauses, controls, subcategories,
+suggested actions), or ``eu-ai-act``: the obligations of the organisation's roles for the tiers
+of its systems (plus the duties of any tier) that apply on the as-of date under the chosen version
+of the law.
+Totals are given by section: the item's top-level parent (below an annex: the annex's first level).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Final
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+
+from aims_graph.crosswalk import MappingService
+from aims_graph.items import Item
+from aims_graph.mappings.graph import CrosswalkRow
+from aims_graph.mappings.relations import Relation
+from aims_graph.namespaces import AIMS, ID
+from aims_graph.store import Store
+
+EU: Final = f"{ID}eu-ai-act/"
+LEAF_KINDS: Final = frozenset({"Clause", "Subclause", "Control", "Subcategory", "SuggestedAction"})
+_COVERS: Final = frozenset({Relation.EQUAL, Relation.SUPERSET_OF})
+_PARTLY: Final = frozenset({Relation.SUBSET_OF, Relation.INTERSECTS_WITH})
+
+_STRUCTURE_QUERY: Final = """
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?i ?parent WHERE { ?i skos:inScheme ?s ; skos:broader ?parent . }
+"""
+_OBLIGATIONS_QUERY: Final = f"""
+PREFIX aims: <{AIMS}>
+SELECT ?o ?actor ?tier ?rec ?scope ?valid ?applies ?status WHERE {{
+  ?o a aims:Obligation ; aims:actor ?actor ; aims:riskTier ?tier ; aims:applicability ?rec .
+  ?rec aims:scope ?scope ; aims:recordValidFrom ?valid ; aims:appliesFrom ?applies ;
+       aims:applicabilityStatus ?status .
+}}
+"""
+
+
+class CoverageInputError(ValueError):
+    """The target or a setting of a coverage request is not usable."""
+
+
+@dataclass(frozen=True, slots=True)
+class OrgControl:
+    """A control of the organisation and the strength it counts with."""
+
+    iri: str
+    status: str
+    strength: str  # "full" or "partial"
+    record: str
+
+
+@dataclass(frozen=True, slots=True)
+class Support:
+    """One way an organisation control reaches a target item."""
+
+    control: OrgControl
+    relation: str
+    confidence: float
+    derived: bool
+    contributes: str  # "covers" or "partly"
+    chain: tuple[dict[str, Any], ...]
+
+
+@dataclass
+class ItemVerdict:
+    """The verdict on one target item with every supporting chain."""
+
+    item: Item
+    section: str
+    verdict: str = "gap"
+    support: list[Support] = field(default_factory=list)
+    applies_from: str | None = None
+
+
+@dataclass
+class CoverageReport:
+    """Coverage of one target for one organisation."""
+
+    target: str
+    as_of: date
+    min_confidence: float
+    law_mode: str
+    items: list[ItemVerdict]
+    controls: list[OrgControl]
+
+    def totals(self) -> dict[str, int]:
+        """Items per verdict."""
+        c = Counter(v.verdict for v in self.items)
+        return {"items": len(self.items), **{k: c.get(k, 0) for k in ("covered", "partly", "gap")}}
+
+    def by_section(self) -> dict[str, dict[str, int]]:
+        """Items per verdict in each section."""
+        out: dict[str, Counter[str]] = defaultdict(Counter)
+        for v in self.items:
+            out[v.section][v.verdict] += 1
+        return {
+            s: {"items": sum(c.values()), **{k: c.get(k, 0) for k in ("covered", "partly", "gap")}}
+            for s, c in out.items()
+        }
+
+    def reverse(self) -> list[dict[str, Any]]:
+        """The organisation's controls by how many target items they cover or partly cover."""
+        counts: dict[str, Counter[str]] = defaultdict(Counter)
+        for v in self.items:
+            seen: set[tuple[str, str]] = set()
+            for s in v.support:
+                key = (s.control.iri, s.contributes)
+                if key not in seen:
+                    seen.add(key)
+                    counts[s.control.iri][s.contributes] += 1
+        rows = [
+            {"control": c, "covers": n["covers"], "partly": n["partly"], "total": sum(n.values())}
+            for c, n in counts.items()
+        ]
+        return sorted(rows, key=lambda r: (-r["total"], -r["covers"], r["control"]))
+
+
+def org_controls(org: Graph, as_of: date) -> list[OrgControl]:
+    """Controls of SoA entries and implementations, with the strength they count with."""
+    out: dict[str, OrgControl] = {}
+    rank = {"full": 2, "partial": 1}
+    for cls in (AIMS.SoAEntry, AIMS.ControlImplementation):
+        for rec in org.subjects(RDF.type, cls):
+            control = org.value(rec, AIMS.control)
+            status = org.value(rec, AIMS.implementationStatus)
+            if not isinstance(control, URIRef) or status is None:
+                continue
+            name = str(status).removeprefix(str(AIMS))
+            if status == AIMS.StatusImplemented:
+                strength = "full" if _has_current_evidence(org, rec, as_of) else "partial"
+            elif status == AIMS.StatusPartial:
+                strength = "partial"
+            else:
+                continue
+            old = out.get(str(control))
+            if old is None or rank[strength] > rank[old.strength]:
+                out[str(control)] = OrgControl(str(control), name, strength, str(rec))
+    return sorted(out.values(), key=lambda c: c.iri)
+
+
+def _has_current_evidence(org: Graph, rec: Any, as_of: date) -> bool:
+    for ev in org.objects(rec, AIMS.evidence):
+        day = org.value(ev, AIMS.evidenceDate)
+        until = org.value(ev, AIMS.validUntil)
+        if day is None or _date(day) > as_of:
+            continue
+        if until is not None and _date(until) < as_of:
+            continue
+        return True
+    return False
+
+
+def _date(lit: Any) -> date:
+    v = lit.toPython()
+    return v if isinstance(v, date) else date.fromisoformat(str(lit))
+
+
+class CoverageEngine:
+    """Item index, mapping graph and catalog structure held in memory for coverage questions."""
+
+    def __init__(self, mappings: MappingService, store: Store) -> None:
+        self.mappings = mappings
+        self.parent: dict[str, str] = {}
+        self.children: dict[str, set[str]] = defaultdict(set)
+        for row in store.select(_STRUCTURE_QUERY):
+            i, p = row["i"].value, row["parent"].value
+            self.parent[i] = p
+            self.children[p].add(i)
+        self.records: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for row in store.select(_OBLIGATIONS_QUERY):
+            self.records[row["o"].value].append({k: v.value for k, v in row.items()})
+
+    def section(self, iri: str) -> str:
+        """Notation of the item's top-level parent (below an annex: its first level)."""
+        chain = [iri]
+        while chain[-1] in self.parent and len(chain) < 12:
+            chain.append(self.parent[chain[-1]])
+        top = chain[-1]
+        item = self.mappings.items.get(top)
+        if item is not None and item.kind == "Annex" and len(chain) >= 2:
+            top = chain[-2]
+        item = self.mappings.items.get(top)
+        return item.title if item else top
+
+    # ---- targets ---------------------------------------------------------------------------
+
+    def framework_targets(self, edition: str) -> list[Item]:
+        """Leaf requirements of a framework edition."""
+        return sorted(
+            (
+                i
+                for i in self.mappings.items.in_edition(edition)
+                if i.kind in LEAF_KINDS
+                and not any(
+                    (c := self.mappings.items.get(ch)) is not None and c.kind in LEAF_KINDS
+                    for ch in self.children.get(i.iri, ())
+                )
+            ),
+            key=lambda i: i.iri,
+        )
+
+    def ai_act_targets(
+        self, org: Graph, as_of: date, law_mode: str
+    ) -> tuple[list[Item], dict[str, str]]:
+        """Obligations for the org's (role, tier) pairs that apply on the date, with their dates."""
+        pairs: set[tuple[str, str]] = set()
+        scopes = {"all"}
+        for system in org.subjects(RDF.type, AIMS.AISystem):
+            tiers = {str(t) for t in org.objects(system, AIMS.riskTier)} | {f"{EU}tier-any"}
+            roles = {str(r) for r in org.objects(system, AIMS.systemRole)}
+            if f"{EU}tier-gpai-systemic" in tiers:
+                tiers.add(f"{EU}tier-gpai")
+            if f"{EU}actor-gpai-systemic-provider" in roles:
+                roles.add(f"{EU}actor-gpai-provider")
+            pairs |= {(r, t) for r in roles for t in tiers}
+            if f"{EU}tier-high-risk" in tiers:
+                annex_i = (system, AIMS.highRiskPathway, URIRef(f"{EU}pathway-annex-I")) in org
+                scopes.add("Annex I products" if annex_i else "Annex III systems")
+        for o in org.subjects(RDF.type, AIMS.Organisation):
+            pairs |= {(str(r), f"{EU}tier-any") for r in org.objects(o, AIMS.aiActRole)}
+        out: list[Item] = []
+        dates: dict[str, str] = {}
+        for obl, recs in self.records.items():
+            if not any((r["actor"], r["tier"]) in pairs for r in recs):
+                continue
+            applies = _applies(recs, scopes, as_of, law_mode)
+            if applies is not None and applies <= as_of:
+                item = self.mappings.items.get(obl)
+                if item is not None:
+                    out.append(item)
+                    dates[obl] = applies.isoformat()
+        return sorted(out, key=lambda i: i.iri), dates
+
+    # ---- verdicts --------------------------------------------------------------------------
+
+    def coverage(
+        self,
+        org: Graph,
+        target: str,
+        *,
+        as_of: date,
+        min_confidence: float = 0.0,
+        law_mode: str = "in-force",
+    ) -> CoverageReport:
+        """Verdict on every target item, with the chains behind it."""
+        if not 0.0 <= min_confidence <= 1.0:
+            raise CoverageInputError(f"min confidence {min_confidence} is outside 0..1")
+        try:
+            edition = self.mappings.edition(target)
+        except ValueError as exc:
+            raise CoverageInputError(str(exc)) from None
+        dates: dict[str, str] = {}
+        if edition == "eu-ai-act":
+            targets, dates = self.ai_act_targets(org, as_of, law_mode)
+        else:
+            targets = self.framework_targets(edition)
+        controls = org_controls(org, as_of)
+        verdicts = {
+            t.iri: ItemVerdict(t, self.section(t.iri), applies_from=dates.get(t.iri))
+            for t in targets
+        }
+        for c in controls:
+            if c.iri in verdicts:
+                verdicts[c.iri].support.append(
+                    Support(c, "same item", 1.0, False, _contribution(c, Relation.EQUAL), ())
+                )
+            rows = self.mappings.graph.crosswalk(
+                c.iri, edition, derived=True, min_confidence=min_confidence
+            )
+            for row in rows:
+                v = verdicts.get(row.object_iri)
+                if v is None or row.relation not in _COVERS | _PARTLY:
+                    continue
+                v.support.append(self._support(c, row))
+        for v in verdicts.values():
+            kinds = {s.contributes for s in v.support}
+            v.verdict = "covered" if "covers" in kinds else "partly" if kinds else "gap"
+            v.support.sort(key=lambda s: (s.contributes != "covers", s.derived, -s.confidence))
+        return CoverageReport(
+            target=edition,
+            as_of=as_of,
+            min_confidence=min_confidence,
+            law_mode=law_mode,
+            items=[verdicts[t.iri] for t in targets],
+            controls=controls,
+        )
+
+    def _support(self, c: OrgControl, row: CrosswalkRow) -> Support:
+        return Support(
+            c,
+            row.relation.value,
+            round(row.confidence, 6),
+            row.derived,
+            _contribution(c, row.relation),
+            tuple(self.mappings.hop(h) for h in row.chain),
+        )
+
+    def as_dict(self, report: CoverageReport) -> dict[str, Any]:
+        """JSON-ready form of a report, with CURIEs and titles."""
+        m = self.mappings
+        return {
+            "target": report.target,
+            "as_of": report.as_of.isoformat(),
+            "law_mode": report.law_mode,
+            "min_confidence": report.min_confidence,
+            "totals": report.totals(),
+            "by_section": report.by_section(),
+            "controls_counted": [
+                {"control": m.curie(c.iri), "title": m.title(c.iri), "strength": c.strength}
+                for c in report.controls
+            ],
+            "items": [
+                {
+                    "item": v.item.curie,
+                    "title": v.item.title,
+                    "section": v.section,
+                    "verdict": v.verdict,
+                    "applies_from": v.applies_from,
+                    "explanation": [
+                        {
+                            "control": m.curie(s.control.iri),
+                            "control_title": m.title(s.control.iri),
+                            "control_strength": s.control.strength,
+                            "relation": s.relation,
+                            "confidence": s.confidence,
+                            "derived": s.derived,
+                            "contributes": s.contributes,
+                            "chain": list(s.chain),
+                        }
+                        for s in v.support
+                    ],
+                }
+                for v in report.items
+            ],
+            "reverse": [
+                {**r, "control": m.curie(r["control"]), "title": m.title(r["control"])}
+                for r in report.reverse()
+            ],
+        }
+
+
+def _contribution(c: OrgControl, rel: Relation) -> str:
+    return "covers" if c.strength == "full" and rel in _COVERS else "partly"
+
+
+def _applies(
+    recs: list[dict[str, Any]], scopes: set[str], as_of: date, law_mode: str
+) -> date | None:
+    """Earliest start date among the records chosen per scope (same rule as the shapes)."""
+    best: date | None = None
+    for scope in scopes:
+        rs = [r for r in recs if r["scope"] == scope]
+        if law_mode == "original":
+            rs = [r for r in rs if r["status"].endswith("#Original")]
+        elif law_mode == "in-force":
+            rs = [r for r in rs if date.fromisoformat(r["valid"]) <= as_of]
+        if not rs:
+            continue
+        chosen = max(rs, key=lambda r: r["valid"])
+        day = date.fromisoformat(chosen["applies"])
+        best = day if best is None or day < best else best
+    return best
+
+
+__all__ = [
+    "CoverageEngine",
+    "CoverageInputError",
+    "CoverageReport",
+    "ItemVerdict",
+    "OrgControl",
+    "Support",
+    "org_controls",
+]

@@ -1,0 +1,279 @@
+"""Compile the SHACL subset our organisation shapes use into SPARQL SELECT queries.
+
+Each query returns one row per validation result, with ``?this`` (the focus node) and, where the
+constraint has one, ``?value``, exactly as pyshacl would report them, so the two engines can be
+compared finding by finding. Supported:
+
+- targets: ``sh:targetClass`` (following ``rdfs:subClassOf``), ``sh:targetNode``,
+  ``sh:targetSubjectsOf``, ``sh:targetObjectsOf``;
+- property shapes with a path that is an IRI, ``sh:inversePath`` or a sequence;
+- ``sh:minCount``, ``sh:maxCount``, ``sh:class``, ``sh:datatype``, ``sh:hasValue``, ``sh:in``,
+  ``sh:pattern`` (with ``sh:flags``), ``sh:nodeKind`` for IRIs and literals;
+- ``sh:sparql`` SELECT constraints on node shapes, with ``sh:prefixes`` declarations; ``$this`` is
+  bound by placing the target pattern at the start of the query's outer group.
+
+Anything else raises :class:`UnsupportedShapeError`, so a shape the fast path cannot check is never
+silently skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Set
+from dataclasses import dataclass
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import RDF, SH
+from rdflib.term import Node
+
+from aims_graph.validation.shapes import rule_shapes
+
+_SUBCLASS = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
+_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+_OUTER_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+_THIS = re.compile(r"\$this\b")
+#: Predicates a node or property shape may carry that need no query of their own.
+_IGNORED = {
+    RDF.type,
+    SH.path,
+    SH.property,
+    SH.message,
+    SH.severity,
+    SH.deactivated,
+    SH.name,
+    SH.description,
+    SH.order,
+    SH.group,
+    SH.targetClass,
+    SH.targetNode,
+    SH.targetSubjectsOf,
+    SH.targetObjectsOf,
+    SH.flags,
+    SH.sparql,
+}
+
+
+class UnsupportedShapeError(ValueError):
+    """A shape uses a SHACL feature the compiler does not handle."""
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledCheck:
+    """One SPARQL query standing for one constraint of one rule shape."""
+
+    shape: str
+    component: str
+    path: str | None
+    query: str
+
+
+def _n3(node: Node) -> str:
+    if isinstance(node, URIRef):
+        return f"<{node}>"
+    if isinstance(node, Literal):
+        return str(node.n3())
+    raise UnsupportedShapeError(f"blank node {node} used as a constant")
+
+
+def _path(g: Graph, path: Node) -> str:
+    if isinstance(path, URIRef):
+        return f"<{path}>"
+    if isinstance(path, BNode):
+        inverse = g.value(path, SH.inversePath)
+        if inverse is not None:
+            return f"^({_path(g, inverse)})"
+        if g.value(path, RDF.first) is not None:
+            return "(" + "/".join(_path(g, p) for p in Collection(g, path)) + ")"
+    raise UnsupportedShapeError(f"path {path} is not an IRI, inverse path or sequence")
+
+
+def path_text(g: Graph, path: Node | None) -> str | None:
+    """A stable text form of a SHACL path, the same for both engines' results."""
+    if path is None:
+        return None
+    if isinstance(path, URIRef):
+        return str(path)
+    return _path(g, path)
+
+
+def _instances(c: Node, subclasses: Mapping[str, Set[str]] | None) -> str:
+    """A pattern matching ``?this`` as an instance of ``c`` or of any of its subclasses."""
+    if subclasses is None:
+        return f"?this {_TYPE}/{_SUBCLASS}* {_n3(c)} ."
+    # Naming the classes up front lets the store start from the type index instead of walking
+    # rdfs:subClassOf from every typed node: the same answer when the vocabulary is the same.
+    classes = sorted({str(c)} | set(subclasses.get(str(c), ())))
+    if len(classes) == 1:
+        return f"?this {_TYPE} <{classes[0]}> ."
+    return (
+        "VALUES ?__class { " + " ".join(f"<{x}>" for x in classes) + f" }} ?this {_TYPE} ?__class ."
+    )
+
+
+def target_pattern(g: Graph, shape: Node, subclasses: Mapping[str, Set[str]] | None = None) -> str:
+    """A SPARQL group binding ``?this`` to every focus node of the shape."""
+    parts: list[str] = []
+    for c in sorted(g.objects(shape, SH.targetClass), key=str):
+        parts.append(f"{{ {_instances(c, subclasses)} }}")
+    nodes = sorted(g.objects(shape, SH.targetNode), key=str)
+    if nodes:
+        parts.append("{ VALUES ?this { " + " ".join(_n3(n) for n in nodes) + " } }")
+    for p in sorted(g.objects(shape, SH.targetSubjectsOf), key=str):
+        parts.append(f"{{ ?this {_n3(p)} ?__t . }}")
+    for p in sorted(g.objects(shape, SH.targetObjectsOf), key=str):
+        parts.append(f"{{ ?__t {_n3(p)} ?this . }}")
+    if not parts:
+        raise UnsupportedShapeError(f"shape {shape} has no target")
+    return "{ " + " UNION ".join(parts) + " }"
+
+
+def _prefixes(g: Graph, holder: Node) -> str:
+    lines = []
+    for decl_holder in g.objects(holder, SH.prefixes):
+        for decl in g.objects(decl_holder, SH.declare):
+            prefix, ns = g.value(decl, SH.prefix), g.value(decl, SH.namespace)
+            if prefix is not None and ns is not None:
+                lines.append(f"PREFIX {prefix}: <{ns}>")
+    return "\n".join(sorted(set(lines)))
+
+
+def _sparql_check(g: Graph, rule: URIRef, constraint: Node, target: str) -> CompiledCheck:
+    text = g.value(constraint, SH.select)
+    if not isinstance(text, Literal):
+        raise UnsupportedShapeError(f"sh:sparql of {rule} has no sh:select")
+    query = _THIS.sub("?this", str(text))
+    m = _OUTER_WHERE.search(query)
+    if m is None:
+        raise UnsupportedShapeError(f"sh:select of {rule} has no WHERE clause")
+    # Placing the targets first in the outer group binds ?this before the rest is evaluated,
+    # which is what SHACL's pre-binding of $this means for queries that follow our style rules.
+    query = query[: m.end()] + f"\n  {target}\n" + query[m.end() :]
+    prefixes = _prefixes(g, constraint)
+    return CompiledCheck(str(rule), "SPARQLConstraintComponent", None, f"{prefixes}\n{query}")
+
+
+def _value_checks(
+    g: Graph, rule: URIRef, holder: Node, target: str, path: str | None
+) -> list[CompiledCheck]:
+    value = f"?this {path} ?value ." if path else "BIND(?this AS ?value)"
+    head = "SELECT DISTINCT ?this ?value WHERE {\n  " + target + "\n  " + value
+    ptext = path_text(g, g.value(holder, SH.path)) if path else None
+    out: list[CompiledCheck] = []
+
+    def add(component: str, body: str, *, with_value: bool = True) -> None:
+        q = head + "\n  " + body + "\n}" if with_value else body
+        out.append(CompiledCheck(str(rule), component, ptext, q))
+
+    for c in g.objects(holder, SH["class"]):
+        add(
+            "ClassConstraintComponent",
+            f"FILTER NOT EXISTS {{ ?value {_TYPE}/{_SUBCLASS}* {_n3(c)} . }}",
+        )
+    for d in g.objects(holder, SH.datatype):
+        add(
+            "DatatypeConstraintComponent",
+            f"FILTER(!isLiteral(?value) || datatype(?value) != {_n3(d)})",
+        )
+    for h in g.objects(holder, SH.hasValue):
+        missing = (
+            f"FILTER NOT EXISTS {{ ?this {path} {_n3(h)} . }}"
+            if path
+            else f"FILTER(!sameTerm(?this, {_n3(h)}))"
+        )
+        add(
+            "HasValueConstraintComponent",
+            f"SELECT DISTINCT ?this WHERE {{\n  {target}\n  {missing}\n}}",
+            with_value=False,
+        )
+    for lst in g.objects(holder, SH["in"]):
+        members = list(Collection(g, lst))
+        same = " || ".join(f"sameTerm(?value, {_n3(m)})" for m in members) or "false"
+        add("InConstraintComponent", f"FILTER(!({same}))")
+    for pat in g.objects(holder, SH.pattern):
+        flags = g.value(holder, SH.flags)
+        fl = f", {Literal(str(flags)).n3()}" if flags is not None else ""
+        add(
+            "PatternConstraintComponent",
+            f"FILTER(isBlank(?value) || !regex(str(?value), {Literal(str(pat)).n3()}{fl}))",
+        )
+    for kind in g.objects(holder, SH.nodeKind):
+        test = {SH.IRI: "isIRI(?value)", SH.Literal: "isLiteral(?value)"}.get(kind)  # type: ignore[call-overload]
+        if test is None:
+            raise UnsupportedShapeError(f"sh:nodeKind {kind} in {rule}")
+        add("NodeKindConstraintComponent", f"FILTER(!{test})")
+    if path:
+        for n in g.objects(holder, SH.minCount):
+            k = int(str(n))
+            if k == 1:
+                q = (
+                    f"SELECT DISTINCT ?this WHERE {{\n  {target}\n"
+                    f"  FILTER NOT EXISTS {{ ?this {path} ?any . }}\n}}"
+                )
+            else:
+                q = (
+                    f"SELECT ?this WHERE {{\n  {target}\n  OPTIONAL {{ ?this {path} ?any . }}\n}}"
+                    f" GROUP BY ?this HAVING (COUNT(DISTINCT ?any) < {k})"
+                )
+            add("MinCountConstraintComponent", q, with_value=False)
+        for n in g.objects(holder, SH.maxCount):
+            q = (
+                f"SELECT ?this WHERE {{\n  {target}\n  ?this {path} ?any .\n}}"
+                f" GROUP BY ?this HAVING (COUNT(DISTINCT ?any) > {int(str(n))})"
+            )
+            add("MaxCountConstraintComponent", q, with_value=False)
+    known = _IGNORED | {
+        SH["class"],
+        SH.datatype,
+        SH.hasValue,
+        SH["in"],
+        SH.pattern,
+        SH.nodeKind,
+        SH.minCount,
+        SH.maxCount,
+        SH.prefixes,
+    }
+    for p in set(g.predicates(holder, None)):
+        if p not in known and str(p).startswith(str(SH)):
+            raise UnsupportedShapeError(f"{rule} uses {p}, which the fast path does not compile")
+    # DISTINCT keeps ?this/?value pairs unique, as SHACL reports each value node once.
+    return out
+
+
+def compile_shape(
+    g: Graph, rule: URIRef, subclasses: Mapping[str, Set[str]] | None = None
+) -> list[CompiledCheck]:
+    """Every check of one rule shape (its own constraints, property shapes and SPARQL).
+
+    ``subclasses`` (class IRI → all its subclasses, from the vocabulary) makes class targets
+    faster to evaluate; without it the queries follow ``rdfs:subClassOf*`` themselves.
+    """
+    target = target_pattern(g, rule, subclasses)
+    checks = _value_checks(g, rule, rule, target, None)
+    for prop in g.objects(rule, SH.property):
+        p = g.value(prop, SH.path)
+        if p is None:
+            raise UnsupportedShapeError(f"a property shape of {rule} has no sh:path")
+        checks += _value_checks(g, rule, prop, target, _path(g, p))
+    for constraint in g.objects(rule, SH.sparql):
+        if g.value(constraint, SH.deactivated) == Literal(True):
+            continue
+        checks.append(_sparql_check(g, rule, constraint, target))
+    return checks
+
+
+def compile_shapes(
+    g: Graph, subclasses: Mapping[str, Set[str]] | None = None
+) -> list[CompiledCheck]:
+    """Every check of every rule shape in a (parameter-bound) shapes graph."""
+    return [c for rule in rule_shapes(g) for c in compile_shape(g, rule, subclasses)]
+
+
+__all__ = [
+    "CompiledCheck",
+    "UnsupportedShapeError",
+    "compile_shape",
+    "compile_shapes",
+    "path_text",
+    "target_pattern",
+]

@@ -1,0 +1,492 @@
+"""Validate an organisation graph against the org shapes, with pyshacl or the compiled fast path.
+
+Both engines produce the same raw results (rule shape, focus node, path, value); one function turns
+them into findings a person can act on, so any difference between the engines is a raw difference
+the differential test sees.
+
+A rule whose SPARQL reports an EU AI Act applicability record as its value (the record that
+makes the duty bite for that system) becomes ``upcoming`` when the record's ``aims:appliesFrom``
+is after the as-of date, and names the record's obligation among the items it enforces.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Final, Literal
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, URIRef
+from rdflib import Literal as RdfLiteral
+from rdflib.namespace import RDF, RDFS, SH
+from rdflib.term import Node
+
+from aims_graph import resources
+from aims_graph.frameworks import BY_SLUG
+from aims_graph.items import edition_of
+from aims_graph.namespaces import AIMS, ID, graph_iri
+from aims_graph.validation.compiler import CompiledCheck, compile_shapes, path_text
+from aims_graph.validation.shapes import (
+    LAW_MODES,
+    ShapeInfo,
+    bind_parameters,
+    load_shapes,
+    rule_shapes,
+    shape_info,
+)
+
+Engine = Literal["fast", "pyshacl"]
+ENGINES: Final[tuple[str, ...]] = ("fast", "pyshacl")
+#: Catalog editions the org shapes look into.
+CATALOG_EDITIONS: Final[tuple[str, ...]] = ("iso42001-2023", "iso27001-2022", "eu-ai-act")
+SEVERITY_ORDER: Final = {"violation": 0, "warning": 1, "upcoming": 2, "info": 3}
+_ORG_GRAPH: Final = ox.NamedNode(graph_iri("org/_validation"))
+_XSD_STRING: Final = "http://www.w3.org/2001/XMLSchema#string"
+
+_INDEX_QUERY: Final = f"""
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX aims: <{AIMS}>
+SELECT ?i ?notation ?label ?applies ?obl WHERE {{
+  {{ ?i skos:notation ?notation . OPTIONAL {{ ?i skos:prefLabel ?label }} }}
+  UNION
+  {{ ?obl aims:applicability ?i . ?i aims:appliesFrom ?applies . }}
+}}
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class RawResult:
+    """One validation result as an engine reports it, reduced to comparable text."""
+
+    shape: str
+    focus: str
+    path: str | None
+    value: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class EnforcedItem:
+    """A catalog item a rule enforces: IRI, CURIE, notation and short title."""
+
+    iri: str
+    curie: str
+    notation: str
+    title: str
+
+    def as_dict(self) -> dict[str, str]:
+        """JSON-ready form."""
+        return {
+            "iri": self.iri,
+            "curie": self.curie,
+            "notation": self.notation,
+            "title": self.title,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing to act on: the node, the rule it breaks, the clause behind it, the fix."""
+
+    node: str
+    node_label: str
+    shape: str
+    rule: str
+    rule_label: str
+    severity: str
+    message: str
+    fix: str
+    enforces: tuple[EnforcedItem, ...]
+    path: str | None = None
+    value: str | None = None
+    applies_from: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "node": self.node,
+            "node_label": self.node_label,
+            "rule": self.rule,
+            "rule_label": self.rule_label,
+            "shape": self.shape,
+            "severity": self.severity,
+            "message": self.message,
+            "fix": self.fix,
+            "enforces": [e.as_dict() for e in self.enforces],
+            "path": self.path,
+            "value": self.value,
+            "applies_from": self.applies_from,
+        }
+
+
+@dataclass
+class ValidationReport:
+    """Findings of one validation run, with what was run and how long it took."""
+
+    as_of: date
+    engine: str
+    law_mode: str
+    findings: list[Finding] = field(default_factory=list)
+    raw: list[RawResult] = field(default_factory=list)
+    rules: int = 0
+    triples: int = 0
+    seconds: float = 0.0
+
+    @property
+    def conforms(self) -> bool:
+        """True when no finding is a violation (warnings and upcoming duties do not count)."""
+        return not any(f.severity == "violation" for f in self.findings)
+
+    def counts(self) -> dict[str, int]:
+        """Findings per severity."""
+        out = dict.fromkeys(SEVERITY_ORDER, 0)
+        for f in self.findings:
+            out[f.severity] = out.get(f.severity, 0) + 1
+        return out
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "as_of": self.as_of.isoformat(),
+            "engine": self.engine,
+            "law_mode": self.law_mode,
+            "conforms": self.conforms,
+            "counts": self.counts(),
+            "rules": self.rules,
+            "triples": self.triples,
+            "seconds": round(self.seconds, 4),
+            "findings": [f.as_dict() for f in self.findings],
+        }
+
+
+class ValidationContext:
+    """The vocabulary and the catalogs the shapes look into, loaded once for many validations."""
+
+    def __init__(self, catalog_ntriples: bytes, shapes: Graph | None = None) -> None:
+        self._nt = catalog_ntriples
+        self.shapes = load_shapes() if shapes is None else shapes
+        self.info: dict[str, ShapeInfo] = shape_info(self.shapes)
+        self._rdf: Graph | None = None
+        self._lock = threading.Lock()
+        self.store = ox.Store()
+        self.store.load(
+            catalog_ntriples, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph_iri("catalogs"))
+        )
+        self.subclasses = _subclass_closure(self.store)
+        self.items: dict[str, tuple[str, str]] = {}
+        self.records: dict[str, tuple[date, str]] = {}
+        solutions = self.store.query(_INDEX_QUERY, use_default_graph_as_union=True)
+        assert isinstance(solutions, ox.QuerySolutions)
+        for sol in solutions:
+            i = sol["i"].value
+            if sol["applies"] is not None and sol["obl"] is not None:
+                self.records[i] = (date.fromisoformat(sol["applies"].value), sol["obl"].value)
+            elif sol["notation"] is not None:
+                label = sol["label"].value if sol["label"] is not None else ""
+                self.items.setdefault(i, (sol["notation"].value, label))
+
+    @classmethod
+    def from_files(cls, shapes: Graph | None = None) -> ValidationContext:
+        """Load the vocabulary and catalogs from ontology/ (fails when a catalog is not built)."""
+        paths = [resources.ontology_dir() / "aims.ttl"] + [
+            resources.standards_dir() / f"{e}.ttl" for e in CATALOG_EDITIONS
+        ]
+        return cls(_to_ntriples(paths), shapes)
+
+    @classmethod
+    def from_store(cls, store: Any, shapes: Graph | None = None) -> ValidationContext:
+        """Copy the vocabulary and catalog graphs out of a built aims-graph store."""
+        names = ["ontology"] + [f"catalog/{e}" for e in CATALOG_EDITIONS]
+        data = b"".join(store.dump_graph(graph_iri(n), "application/n-triples") for n in names)
+        return cls(data, shapes)
+
+    @property
+    def rdf(self) -> Graph:
+        """The catalogs as an rdflib graph (pyshacl's ontology graph), parsed on first use."""
+        if self._rdf is None:
+            g = Graph()
+            g.parse(data=self._nt, format="nt")
+            self._rdf = g
+        return self._rdf
+
+    def enforced(self, iri: str) -> EnforcedItem:
+        """A catalog IRI with its CURIE, notation and title."""
+        notation, label = self.items.get(iri, ("", ""))
+        ed = edition_of(iri)
+        curie = f"{BY_SLUG[ed].prefixes[0]}:{iri[len(ID) + len(ed) + 1 :]}" if ed else iri
+        return EnforcedItem(iri, curie, notation, label)
+
+
+def _subclass_closure(store: ox.Store) -> dict[str, set[str]]:
+    """Every class with all its (transitive) subclasses, from the vocabulary in the store."""
+    solutions = store.query(
+        "SELECT ?sub ?sup WHERE { ?sub <http://www.w3.org/2000/01/rdf-schema#subClassOf>+ ?sup . "
+        "FILTER(isIRI(?sub) && isIRI(?sup)) }",
+        use_default_graph_as_union=True,
+    )
+    assert isinstance(solutions, ox.QuerySolutions)
+    out: dict[str, set[str]] = {}
+    for sol in solutions:
+        out.setdefault(sol["sup"].value, set()).add(sol["sub"].value)
+    return out
+
+
+def _to_ntriples(paths: Sequence[Path]) -> bytes:
+    out: list[bytes] = []
+    for p in paths:
+        if not p.exists():
+            raise FileNotFoundError(f"{p} is missing; run `aims-graph build-catalogs` first")
+        data = ox.serialize(
+            ox.parse(path=str(p), format=ox.RdfFormat.TURTLE), format=ox.RdfFormat.N_TRIPLES
+        )
+        out.append(data if isinstance(data, bytes) else b"")
+    return b"".join(out)
+
+
+def term_text(term: Node | object) -> str:
+    """The text of a term both engines agree on: IRI, ``_:b`` for blank nodes, N3 for literals."""
+    if isinstance(term, URIRef | ox.NamedNode):
+        return str(term) if isinstance(term, URIRef) else term.value
+    if isinstance(term, BNode | ox.BlankNode):
+        return "_:b"
+    if isinstance(term, RdfLiteral):
+        dt = str(term.datatype) if term.datatype else None
+        return _lit(str(term), dt, term.language)
+    if isinstance(term, ox.Literal):
+        return _lit(term.value, term.datatype.value, term.language)
+    return str(term)
+
+
+def _lit(value: str, datatype: str | None, lang: str | None) -> str:
+    if lang:
+        return f'"{value}"@{lang}'
+    if datatype and datatype != _XSD_STRING:
+        return f'"{value}"^^<{datatype}>'
+    return f'"{value}"'
+
+
+def _flatten(data: Graph) -> Graph:
+    if isinstance(data, Dataset):
+        g = Graph()
+        for s, p, o, _ in data.quads((None, None, None, None)):
+            g.add((s, p, o))
+        return g
+    return data
+
+
+# ---- the two engines ---------------------------------------------------------------------------
+
+
+def run_pyshacl(org: Graph, bound_shapes: Graph, ctx: ValidationContext) -> list[RawResult]:
+    """Raw results of pyshacl, the reference engine."""
+    from pyshacl import validate as shacl_validate
+
+    rules = {str(r) for r in rule_shapes(bound_shapes)}
+    owner: dict[Node, str] = {}
+    for rule_node in rule_shapes(bound_shapes):
+        for prop in bound_shapes.objects(rule_node, SH.property):
+            owner[prop] = str(rule_node)
+    # The catalogs are merged into the data graph here rather than passed as pyshacl's ont_graph:
+    # pyshacl "inoculates" an ontology graph by cloning node trees recursively, which on the linked
+    # catalogs (skos:broader, applicability records) runs for minutes. A plain union is what the
+    # fast path queries too.
+    data = Graph()
+    data += ctx.rdf
+    data += org
+    _conforms, results, _text = shacl_validate(
+        data,
+        shacl_graph=bound_shapes,
+        inference="none",
+        abort_on_first=False,
+        allow_warnings=True,
+        allow_infos=True,
+        meta_shacl=False,
+        advanced=False,
+        inplace=True,
+    )
+    if not isinstance(results, Graph):
+        raise TypeError(f"pyshacl did not validate: {_text!s:.300}")
+    out: set[RawResult] = set()
+    for r in results.subjects(RDF.type, SH.ValidationResult):
+        src: Node | None = results.value(r, SH.sourceShape)
+        rule = str(src) if str(src) in rules else owner.get(src) if src is not None else None
+        if rule is None:
+            continue
+        value = results.value(r, SH.value)
+        component = results.value(r, SH.sourceConstraintComponent)
+        focus = results.value(r, SH.focusNode)
+        path = results.value(r, SH.resultPath)
+        out.add(
+            RawResult(
+                rule,
+                term_text(focus),
+                path_text(results, path),
+                _value_text(component, value, focus),
+            )
+        )
+    return sorted(out, key=_raw_key)
+
+
+#: Components whose results carry no value node in either engine.
+_NO_VALUE: Final = {
+    str(SH.MinCountConstraintComponent),
+    str(SH.MaxCountConstraintComponent),
+    str(SH.HasValueConstraintComponent),
+}
+
+
+def _value_text(component: Node | None, value: Node | None, focus: Node | None) -> str | None:
+    if str(component) in _NO_VALUE or value is None:
+        return None
+    return term_text(value)
+
+
+def run_fast(org: Graph, bound_shapes: Graph, ctx: ValidationContext) -> list[RawResult]:
+    """Raw results of the compiled SPARQL checks on the Oxigraph store."""
+    checks = compile_shapes(bound_shapes, ctx.subclasses)
+    data = org.serialize(format="nt", encoding="utf-8")
+    out: set[RawResult] = set()
+    with ctx._lock:  # one org graph at a time in the shared store
+        ctx.store.load(data, ox.RdfFormat.N_TRIPLES, to_graph=_ORG_GRAPH)
+        try:
+            for check in checks:
+                out |= _run_check(ctx.store, check)
+        finally:
+            ctx.store.remove_graph(_ORG_GRAPH)
+    return sorted(out, key=_raw_key)
+
+
+def _run_check(store: ox.Store, check: CompiledCheck) -> set[RawResult]:
+    found: set[RawResult] = set()
+    result = store.query(check.query, use_default_graph_as_union=True)
+    names = {v.value for v in result.variables}  # type: ignore[union-attr]
+    for sol in result:  # type: ignore[union-attr]
+        this = sol["this"]
+        if this is None:
+            continue
+        if check.component == "SPARQLConstraintComponent":
+            value = sol["value"] if "value" in names and sol["value"] is not None else this
+            found.add(RawResult(check.shape, term_text(this), None, term_text(value)))
+        elif "value" in names and sol["value"] is not None:
+            found.add(RawResult(check.shape, term_text(this), check.path, term_text(sol["value"])))
+        else:
+            found.add(RawResult(check.shape, term_text(this), check.path, None))
+    return found
+
+
+def _raw_key(r: RawResult) -> tuple[str, str, str, str]:
+    return (r.shape, r.focus, r.path or "", r.value or "")
+
+
+# ---- findings ----------------------------------------------------------------------------------
+
+
+_LABEL_PROPS: Final = (
+    RDFS.label,
+    AIMS.name,
+    URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"),
+)
+
+
+def _label(org: Graph, ctx: ValidationContext, iri: str) -> str:
+    node = URIRef(iri)
+    for p in _LABEL_PROPS:
+        v = org.value(node, p)
+        if v is not None:
+            return str(v)
+    if iri in ctx.items:
+        notation, label = ctx.items[iri]
+        return f"{notation} {label}".strip()
+    return ""
+
+
+def findings_from_raw(
+    raw: Iterable[RawResult], org: Graph, ctx: ValidationContext, as_of: date
+) -> list[Finding]:
+    """Turn raw results into findings: message, fix, enforced items, severity (incl. upcoming)."""
+    out: list[Finding] = []
+    for r in raw:
+        info = ctx.info.get(r.shape)
+        if info is None:
+            continue
+        severity, applies = info.severity, None
+        enforces = list(info.enforces)
+        if r.value is not None and r.value in ctx.records:
+            day, obligation = ctx.records[r.value]
+            applies = day.isoformat()
+            if day > as_of:
+                severity = "upcoming"
+            if obligation not in enforces:
+                enforces.append(obligation)
+        message = info.message
+        if applies:
+            verb = "applies from" if severity == "upcoming" else "has applied since"
+            message = f"{message.rstrip('.')} (the duty {verb} {applies})."
+        out.append(
+            Finding(
+                node=r.focus,
+                node_label=_label(org, ctx, r.focus),
+                shape=r.shape,
+                rule=info.name,
+                rule_label=info.label,
+                severity=severity,
+                message=message,
+                fix=info.fix,
+                enforces=tuple(ctx.enforced(e) for e in enforces),
+                path=r.path,
+                value=r.value,
+                applies_from=applies,
+            )
+        )
+    out.sort(key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.rule, f.node, f.value or ""))
+    return out
+
+
+def validate(
+    org_graph: Graph,
+    *,
+    as_of: date,
+    catalogs: ValidationContext,
+    engine: str = "fast",
+    law_mode: str = "in-force",
+) -> ValidationReport:
+    """Validate an organisation graph on a date; findings tie each problem to its clause."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
+    if law_mode not in LAW_MODES:
+        raise ValueError(f"unknown law mode {law_mode!r}; use one of {', '.join(LAW_MODES)}")
+    started = time.perf_counter()
+    org = _flatten(org_graph)
+    bound = bind_parameters(catalogs.shapes, as_of, law_mode)
+    runner = run_fast if engine == "fast" else run_pyshacl
+    raw = runner(org, bound, catalogs)
+    return ValidationReport(
+        as_of=as_of,
+        engine=engine,
+        law_mode=law_mode,
+        findings=findings_from_raw(raw, org, catalogs, as_of),
+        raw=raw,
+        rules=len(catalogs.info),
+        triples=len(org),
+        seconds=time.perf_counter() - started,
+    )
+
+
+__all__ = [
+    "CATALOG_EDITIONS",
+    "ENGINES",
+    "EnforcedItem",
+    "Engine",
+    "Finding",
+    "RawResult",
+    "ValidationContext",
+    "ValidationReport",
+    "findings_from_raw",
+    "run_fast",
+    "run_pyshacl",
+    "term_text",
+    "validate",
+]
