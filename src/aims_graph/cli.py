@@ -9,11 +9,13 @@ import json
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from aims_graph import resources
@@ -23,7 +25,11 @@ from aims_graph.service import Graph, open_graph
 from aims_graph.store import StoreError
 
 app = typer.Typer(
-    help="aims-graph: a knowledge graph crosswalk for AI governance standards and regulation.",
+    help="aims-graph: a knowledge graph crosswalk for AI governance standards and regulation "
+    "(ISO/IEC 42001, 27001, 27701, NIST AI RMF, NIST AI 600-1, EU AI Act).",
+    epilog="Settings come from AIMS_GRAPH_* environment variables, e.g. AIMS_GRAPH_STORE="
+    "memory: | oxigraph:PATH (default oxigraph:.aims-graph/store) | sparql:URL. "
+    "Exit codes: 0 ok, 1 findings (a check failed, an ASK was false), 2 usage or input error.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
@@ -39,20 +45,58 @@ def _fail(message: str, code: int = EXIT_INPUT) -> typer.Exit:
     return typer.Exit(code)
 
 
+#: A build that has not finished after this many seconds gets a progress bar.
+PROGRESS_AFTER_S = 1.0
+
+
+def _open_with_progress(settings: Settings, rebuild: bool) -> Graph:
+    """Open and build the graph; show a progress bar on stderr once it takes over a second."""
+    current: list[str] = []
+
+    def report(name: str) -> None:
+        current.append(name)
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        future = pool.submit(open_graph, settings, rebuild=rebuild, progress=report)
+        try:
+            return future.result(timeout=PROGRESS_AFTER_S)
+        except TimeoutError:
+            pass
+        columns = (
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed} graph(s) loaded"),
+            TimeElapsedColumn(),
+        )
+        with Progress(*columns, console=err, transient=True) as bar:
+            task = bar.add_task("building the graph", total=None)
+            while True:
+                try:
+                    return future.result(timeout=0.1)
+                except TimeoutError:
+                    bar.update(
+                        task,
+                        completed=len(current),
+                        description=f"loading {current[-1]}" if current else "opening the store",
+                    )
+
+
 @contextmanager
-def _graph(rebuild: bool = False) -> Iterator[Graph]:
+def graph_session(rebuild: bool = False) -> Iterator[Graph]:
+    """Open the configured store, bring it up to date, and close it after (exit 2 on failure)."""
     settings = Settings.from_env()
     try:
-        with err.status("building the graph…") as status:
-            graph = open_graph(
-                settings, rebuild=rebuild, progress=lambda g: status.update(f"loading {g}…")
-            )
+        graph = _open_with_progress(settings, rebuild)
     except (StoreError, CatalogSourceError, FileNotFoundError, ValueError) as exc:
         raise _fail(str(exc)) from exc
     try:
         yield graph
     finally:
         graph.close()
+
+
+_graph = graph_session
 
 
 def _print_json(data: Any) -> None:
@@ -73,7 +117,12 @@ def build_catalogs() -> None:
 def build(
     rebuild: Annotated[bool, typer.Option(help="Reload every graph, ignoring the cache.")] = False,
 ) -> None:
-    """Build (or update) the store from the files; only changed sources are reloaded."""
+    """Build (or update) the store from the files; only changed sources are reloaded.
+
+    Loads the vocabulary, every catalog and mapping set into their own named graphs of the store
+    named by AIMS_GRAPH_STORE, then derives chained mappings. Other commands build on demand too;
+    run this to prepare a store ahead of time. A progress bar shows when it takes over a second.
+    """
     with _graph(rebuild) as graph:
         r = graph.build_report
         err.print(
@@ -86,7 +135,7 @@ def build(
 def stats(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
-    """Count each framework edition's items by kind."""
+    """Count each framework edition's items by kind (a table, or JSON with --json)."""
     with _graph() as graph:
         rows = graph.stats()
     if as_json:
@@ -112,7 +161,10 @@ def check(
     ] = True,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON findings.")] = False,
 ) -> None:
-    """Check catalogs and mappings with SHACL shapes, and OWL consistency with HermiT."""
+    """Check catalogs and mappings with SHACL shapes, and OWL consistency with HermiT.
+
+    Exits 1 when a check finds a problem, so it can gate CI.
+    """
     from aims_graph.checks.quality import run_quality_checks
 
     started = time.perf_counter()
@@ -135,7 +187,12 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Address to bind (default 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on (default 8000).")] = None,
 ) -> None:
-    """Build the graph if needed and serve the API on HOST:PORT."""
+    """Build the graph if needed and serve the API on HOST:PORT.
+
+    One process serves the JSON API (OpenAPI docs at /docs), the SPARQL endpoint at /sparql,
+    named queries at /queries, the vocabulary at /ontology and every item IRI at /id/...
+    (HTML for browsers, Turtle/JSON-LD by content negotiation).
+    """
     import uvicorn
 
     from aims_graph.api.app import create_app
@@ -150,6 +207,26 @@ def serve(
         err.print(f"serving on http://{settings.host}:{settings.port}")
         uvicorn.run(create_app(graph), host=settings.host, port=settings.port, log_level="info")
 
+
+from aims_graph.cli_mappings import register as _register_mappings  # noqa: E402
+
+_register_mappings(app)
+
+from aims_graph.cli_exports import register as _register_exports  # noqa: E402
+
+_register_exports(app)
+
+from aims_graph.cli_org import register as _register_org  # noqa: E402
+
+_register_org(app)
+
+from aims_graph.cli_query import register as _register_query  # noqa: E402
+
+_register_query(app)
+
+from aims_graph.cli_validate import register as _register_validate  # noqa: E402
+
+_register_validate(app)
 
 if __name__ == "__main__":
     app()

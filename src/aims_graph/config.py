@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -25,6 +26,61 @@ class Settings(BaseModel):
         default=10.0, gt=0, description="Time limit of one SPARQL query, in seconds."
     )
     max_rows: int = Field(default=10000, ge=1, description="Row cap of one SPARQL result.")
+    sparql_workers: int = Field(
+        default=2,
+        ge=1,
+        le=64,
+        description=(
+            "Worker processes that run /sparql queries on the embedded store; a query over the "
+            "time limit is stopped by killing its worker, so this is also the query concurrency."
+        ),
+    )
+    max_request_bytes: int = Field(
+        default=1_000_000,
+        ge=1024,
+        description="Largest POST body /sparql accepts, in bytes (larger gets 413).",
+    )
+    api_cache_max_age: int = Field(
+        default=300,
+        ge=0,
+        description=(
+            "Seconds a client or proxy may reuse a JSON API answer before revalidating it with "
+            "its ETag (Cache-Control max-age of the read endpoints)."
+        ),
+    )
+    api_page_size: int = Field(
+        default=100,
+        ge=1,
+        le=1000,
+        description="Default page size of paginated API lists (/frameworks/{id}/items).",
+    )
+    remote_query_url: str | None = Field(
+        default=None,
+        description="SPARQL Query endpoint of a sparql:BASE store (default BASE/query).",
+    )
+    remote_update_url: str | None = Field(
+        default=None,
+        description="SPARQL Update endpoint of a sparql:BASE store (default BASE/update).",
+    )
+    remote_store_url: str | None = Field(
+        default=None,
+        description="Graph Store Protocol endpoint of a sparql:BASE store (default BASE/store).",
+    )
+    remote_union_default_graph: Literal["param", "explicit", "native"] = Field(
+        default="param",
+        description=(
+            "How a sparql: store makes the default graph the union of the named graphs: "
+            "param = send union-default-graph=true (Oxigraph server), explicit = list every "
+            "named graph as default-graph-uri (any SPARQL 1.1 server), native = send nothing "
+            "(servers whose default graph already is the union: Virtuoso, GraphDB, Fuseki "
+            "with unionDefaultGraph)."
+        ),
+    )
+    remote_timeout_s: float = Field(
+        default=120.0,
+        gt=0,
+        description="Time limit of one update or graph upload/download on a sparql: store.",
+    )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

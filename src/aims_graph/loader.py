@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aims_graph import resources
+from aims_graph.config import Settings
 from aims_graph.frameworks import FRAMEWORKS
 from aims_graph.namespaces import AIMS, GRAPH, graph_iri
 from aims_graph.store import Store, Term
@@ -78,14 +79,14 @@ def base_sources() -> list[GraphSource]:
     return out
 
 
-def all_sources() -> list[GraphSource]:
+def all_sources(settings: Settings | None = None) -> list[GraphSource]:
     """Every managed graph source: base ones plus the mapping sets and derived mappings."""
     sources = base_sources()
     try:
         from aims_graph.mappings.loading import mapping_sources
     except ImportError:  # the mapping layer is optional while it is being built
         return sources
-    return sources + mapping_sources()
+    return sources + mapping_sources(settings)
 
 
 def stored_digests(store: Store) -> dict[str, str]:
@@ -111,10 +112,11 @@ def build(
     *,
     force: bool = False,
     progress: Callable[[str], None] | None = None,
+    settings: Settings | None = None,
 ) -> BuildReport:
     """Load every source whose files changed since the last build; drop managed graphs gone."""
     started = time.perf_counter()
-    sources = list(all_sources() if sources is None else sources)
+    sources = list(all_sources(settings) if sources is None else sources)
     report = BuildReport()
     old = {} if force else stored_digests(store)
     new: dict[str, str] = {}

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from aims_graph import loader
 from aims_graph.config import Settings
+from aims_graph.crosswalk import MappingService
 from aims_graph.stats import FrameworkStats, framework_stats
 from aims_graph.store import Store, open_store
 
@@ -18,6 +19,18 @@ class Graph:
     store: Store
     settings: Settings
     build_report: loader.BuildReport
+    _mappings: MappingService | None = field(default=None, repr=False)
+
+    @property
+    def mappings(self) -> MappingService:
+        """The in-memory item index and mapping graph, built on first use."""
+        if self._mappings is None:
+            self._mappings = MappingService.from_store(self.store, self.settings)
+        return self._mappings
+
+    def invalidate(self) -> None:
+        """Forget the in-memory indexes (call after any graph in the store changed)."""
+        self._mappings = None
 
     def stats(self) -> list[FrameworkStats]:
         """Item counts per framework edition and kind."""
@@ -37,7 +50,7 @@ def open_graph(
     """Open the configured store and bring it up to date with the source files."""
     store = open_store(settings.store)
     try:
-        report = loader.build(store, force=rebuild, progress=progress)
+        report = loader.build(store, force=rebuild, progress=progress, settings=settings)
     except Exception:
         store.close()
         raise

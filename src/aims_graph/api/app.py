@@ -7,6 +7,11 @@ from typing import Any
 from fastapi import FastAPI
 
 from aims_graph import __version__
+from aims_graph.api.docs import docs_router
+from aims_graph.api.exports import exports_router
+from aims_graph.api.json_api import json_api_routers
+from aims_graph.api.problems import install_problem_handlers
+from aims_graph.api.sparql import sparql_router
 from aims_graph.service import Graph
 
 
@@ -33,4 +38,10 @@ def create_app(graph: Graph) -> FastAPI:
             for s in graph.stats()
         ]
 
+    app.include_router(sparql_router(graph, graph.settings))
+    app.include_router(exports_router(graph))
+    for router in json_api_routers(graph):
+        app.include_router(router)
+    install_problem_handlers(app)
+    app.include_router(docs_router(graph))
     return app

@@ -1,0 +1,105 @@
+"""Helpers the JSON API routers share: content negotiation, JSON-LD framing, ETag and caching."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any, Final
+
+from fastapi import Request
+from fastapi.responses import Response
+from pydantic import BaseModel
+
+from aims_graph.api.problems import ProblemError
+from aims_graph.api.sparql import negotiate
+from aims_graph.config import Settings
+
+JSON: Final = "application/json"
+JSONLD: Final = "application/ld+json"
+CSV: Final = "text/csv"
+JSON_OFFERS: Final = {JSON: JSON}
+JSONLD_OFFERS: Final = {JSON: JSON, JSONLD: JSONLD}
+# Problems are documented on every route of the JSON API.
+PROBLEM_RESPONSES: Final[dict[int | str, dict[str, Any]]] = {
+    400: {
+        "description": "Bad parameter (problem JSON)",
+        "content": {"application/problem+json": {}},
+    },
+    404: {
+        "description": "Unknown resource (problem JSON)",
+        "content": {"application/problem+json": {}},
+    },
+    406: {"description": "No acceptable media type (problem JSON)"},
+    422: {"description": "Invalid parameter value (problem JSON)"},
+}
+
+
+def choose(request: Request, offers: dict[str, str]) -> str:
+    """The media type to answer with, or a 406 problem."""
+    chosen = negotiate(request.headers.get("accept"), offers)
+    if chosen is None:
+        supported = sorted(set(offers.values()))
+        raise ProblemError(
+            406,
+            "not-acceptable",
+            "Not Acceptable",
+            f"This resource is available as {', '.join(supported)}.",
+            supported=supported,
+        )
+    return chosen
+
+
+def context_url(request: Request) -> str:
+    """Where this server publishes the JSON-LD context."""
+    return str(request.base_url).rstrip("/") + "/context.jsonld"
+
+
+def etag_of(data: bytes) -> str:
+    """A strong validator: the hash of the bytes sent."""
+    return '"' + hashlib.sha256(data).hexdigest()[:32] + '"'
+
+
+def _matches(header: str | None, etag: str) -> bool:
+    if not header:
+        return False
+    tags = [t.strip() for t in header.split(",")]
+    # Weak comparison (RFC 9110 §13.1.2): W/"x" matches "x" for If-None-Match.
+    return "*" in tags or any(t.removeprefix("W/") == etag for t in tags)
+
+
+def cached(
+    request: Request,
+    data: bytes,
+    media_type: str,
+    settings: Settings,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """Answer with ETag and Cache-Control, or 304 when the client's copy is current."""
+    etag = etag_of(data)
+    out = {
+        "ETag": etag,
+        "Cache-Control": f"public, max-age={settings.api_cache_max_age}",
+        "Vary": "Accept",
+        **(headers or {}),
+    }
+    if _matches(request.headers.get("if-none-match"), etag):
+        return Response(status_code=304, headers=out)
+    return Response(data, media_type=media_type, headers=out)
+
+
+def render(
+    request: Request,
+    model: type[BaseModel],
+    body: dict[str, Any],
+    settings: Settings,
+    *,
+    jsonld: bool = False,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """Check a body against its model and send it as JSON (or JSON-LD when asked and offered)."""
+    media = choose(request, JSONLD_OFFERS if jsonld else JSON_OFFERS)
+    doc = model.model_validate(body).model_dump(mode="json")
+    if media == JSONLD:
+        doc = {"@context": context_url(request), **doc}
+    data = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
+    return cached(request, data, media, settings, headers)

@@ -1,0 +1,124 @@
+"""Routes for crosswalks, explanations, the mapping matrix and EU AI Act obligations."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from aims_graph.api import schemas
+from aims_graph.api.common import PROBLEM_RESPONSES, render
+from aims_graph.api_views import ApiViews, as_date
+
+
+def crosswalk_router(views: ApiViews) -> APIRouter:
+    """/crosswalk, /explain, /matrix and /obligations."""
+    router = APIRouter(tags=["crosswalk"], responses=PROBLEM_RESPONSES)
+    settings = views.graph.settings
+
+    @router.get(
+        "/crosswalk",
+        summary="Mappings from an item into a framework",
+        response_model=schemas.Crosswalk,
+    )
+    def crosswalk(
+        request: Request,
+        from_: Annotated[
+            str,
+            Query(
+                alias="from",
+                description="The item: CURIE, IRI or notation.",
+                examples=["iso42001:A.6.2.4"],
+            ),
+        ],
+        to: Annotated[
+            str | None,
+            Query(description="Target framework edition (slug or prefix); all when absent."),
+        ] = None,
+        derived: Annotated[
+            bool, Query(description="Add mappings derived along chains of stated ones.")
+        ] = False,
+        min_confidence: Annotated[
+            float, Query(ge=0.0, le=1.0, description="Leave out mappings below this confidence.")
+        ] = 0.0,
+    ) -> Response:
+        """Each mapping with titles, relation, confidence, justification, source and set."""
+        body = views.crosswalk(from_, to, derived=derived, min_confidence=min_confidence)
+        return render(request, schemas.Crosswalk, body, settings, jsonld=True)
+
+    @router.get(
+        "/explain",
+        summary="Why two items are linked: every mapping path",
+        response_model=schemas.Explanation,
+    )
+    def explain(
+        request: Request,
+        from_: Annotated[
+            str, Query(alias="from", description="Start item.", examples=["nist-ai-rmf:MAP-1.1"])
+        ],
+        to: Annotated[str, Query(description="End item.", examples=["iso27001:4.1"])],
+        max_hops: Annotated[
+            int | None, Query(ge=1, le=4, description="Longest path (default: setting).")
+        ] = None,
+    ) -> Response:
+        """Each path with its hops (relation, confidence, set, source) and composed relation."""
+        return render(request, schemas.Explanation, views.explain(from_, to, max_hops), settings)
+
+    @router.get(
+        "/matrix",
+        summary="Framework × framework mapping counts by relation",
+        response_model=schemas.Matrix,
+    )
+    def matrix(request: Request) -> Response:
+        """Per pair of editions: stated mappings by relation, derived count, share mapped."""
+        return render(request, schemas.Matrix, views.matrix(), settings)
+
+    @router.get(
+        "/obligations",
+        summary="EU AI Act obligations of an actor and risk tier on a date",
+        response_model=schemas.Obligations,
+    )
+    def obligations(
+        request: Request,
+        actor: Annotated[
+            str | None,
+            Query(
+                description="provider, deployer, importer, distributor, "
+                "authorised-representative, gpai-provider, … (or its CURIE/IRI).",
+                examples=["provider"],
+            ),
+        ] = None,
+        tier: Annotated[
+            str | None,
+            Query(
+                description="prohibited, high-risk, transparency, gpai, gpai-systemic, any.",
+                examples=["high-risk"],
+            ),
+        ] = None,
+        as_of: Annotated[
+            str | None,
+            Query(
+                description="Date YYYY-MM-DD (default today): picks the applicability record "
+                "in force then (2024 text, or as amended by Reg. (EU) 2026/1744).",
+                examples=["2026-08-02"],
+            ),
+        ] = None,
+        include_pending: Annotated[
+            bool, Query(description="Also list obligations that do not apply yet on that date.")
+        ] = False,
+        include_any_tier: Annotated[
+            bool, Query(description="With tier=, also list duties of every tier (e.g. Art. 4).")
+        ] = True,
+    ) -> Response:
+        """Each obligation with, per scope, the date, record status and legal basis in force."""
+        body = views.obligations(
+            actor=actor,
+            tier=tier,
+            as_of=as_date(as_of),
+            include_pending=include_pending,
+            include_any_tier=include_any_tier,
+        )
+        return render(request, schemas.Obligations, body, settings)
+
+    return router

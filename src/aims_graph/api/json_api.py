@@ -1,0 +1,38 @@
+"""The JSON API routers, all sharing one ApiViews over the graph."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+
+from aims_graph.api.crosswalk import crosswalk_router
+from aims_graph.api.frameworks import frameworks_router
+from aims_graph.api.items import items_router
+from aims_graph.api.queries import queries_router
+from aims_graph.api_views import ApiViews
+from aims_graph.service import Graph
+
+
+def _warm(views: ApiViews) -> None:
+    try:
+        views.svc.graph.derived()
+    except Exception:  # the first request reports the same error, with its problem JSON
+        return
+
+
+def json_api_routers(graph: Graph, views: ApiViews | None = None) -> list[APIRouter]:
+    """The routers of the JSON API (frameworks, items, crosswalk, named queries)."""
+    views = views or ApiViews(graph)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Build the in-memory indexes beside the server start, not inside the first request.
+        threading.Thread(target=_warm, args=(views,), name="api-warm-up", daemon=True).start()
+        yield
+
+    first = frameworks_router(views)
+    first.lifespan_context = lifespan
+    return [first, items_router(views), crosswalk_router(views), queries_router(views)]

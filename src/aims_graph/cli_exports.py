@@ -1,0 +1,146 @@
+"""CLI command ``export``: the graph, a framework, a mapping set or a crosswalk, to a file."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from aims_graph.config import Settings
+from aims_graph.exports import ALLOWED, ExportInputError, ExportResult, Format, What, run_export
+from aims_graph.exports.rdf import ProgressFn
+from aims_graph.service import open_graph
+from aims_graph.store import StoreError
+
+EXIT_INPUT = 2
+#: An export that has not finished after this many seconds gets a progress bar.
+PROGRESS_AFTER_S = 1.0
+err = Console(stderr=True)
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
+    return typer.Exit(EXIT_INPUT)
+
+
+def _with_progress(job: Callable[[ProgressFn], ExportResult]) -> ExportResult:
+    """Run an export; show a progress bar on stderr only once it has run for over a second."""
+    state: dict[str, object] = {"done": 0, "total": None, "what": ""}
+
+    def report(done: int, total: int, what: str) -> None:
+        state.update(done=done, total=total, what=what)
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        future = pool.submit(job, report)
+        try:
+            return future.result(timeout=PROGRESS_AFTER_S)
+        except TimeoutError:
+            pass
+        columns = (
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+        )
+        with Progress(*columns, console=err, transient=True) as bar:
+            task = bar.add_task("exporting", total=None)
+            while True:
+                try:
+                    return future.result(timeout=0.1)
+                except TimeoutError:
+                    total = state["total"]
+                    bar.update(
+                        task,
+                        completed=int(str(state["done"])),
+                        total=int(str(total)) if total is not None else None,
+                        description=f"exporting {state['what']}".strip(),
+                    )
+
+
+_FORMATS_HELP = "; ".join(
+    f"{w.value}: {', '.join(f.value for f in fs)}" for w, fs in ALLOWED.items()
+)
+
+
+def export(
+    what: Annotated[
+        What,
+        typer.Option(
+            "--what",
+            help="graph (everything public), framework (one catalog), set (one mapping set) "
+            "or crosswalk (all mappings from --id to --to).",
+        ),
+    ] = What.graph,
+    id_: Annotated[
+        str | None,
+        typer.Option(
+            "--id",
+            help="Framework (slug or CURIE prefix, e.g. iso42001) or mapping set id "
+            "(e.g. nist-ai-rmf-1.0--iso42001-2023); for a crosswalk, the 'from' framework.",
+        ),
+    ] = None,
+    to: Annotated[
+        str | None, typer.Option("--to", help="Crosswalk target framework (slug or prefix).")
+    ] = None,
+    fmt: Annotated[
+        Format | None,
+        typer.Option(
+            "--format", help=f"Output format (first listed is the default): {_FORMATS_HELP}."
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="File to write (default: standard output)."),
+    ] = None,
+) -> None:
+    """Export the graph, a framework, a mapping set or a crosswalk: RDF, SSSOM, CSV, XLSX, OSCAL."""
+    try:
+        chosen = Format(fmt) if fmt is not None else ALLOWED[what][0]
+    except ValueError as exc:
+        raise _fail(str(exc)) from exc
+    if output is None and chosen is Format.xlsx and sys.stdout.isatty():
+        raise _fail("XLSX is binary: write it to a file with --output FILE (or pipe it)")
+    settings = Settings.from_env()
+    try:
+        with err.status("building the graph…"):
+            graph = open_graph(settings)
+    except (StoreError, FileNotFoundError, ValueError) as exc:
+        raise _fail(str(exc)) from exc
+    try:
+        result = _with_progress(
+            lambda report: run_export(graph, what, chosen, id=id_, to=to, progress=report)
+        )
+    except ExportInputError as exc:
+        raise _fail(str(exc)) from exc
+    finally:
+        graph.close()
+    if output is None:
+        sys.stdout.buffer.write(result.data)
+        sys.stdout.buffer.flush()
+        return
+    try:
+        output.write_bytes(result.data)
+    except OSError as exc:
+        raise _fail(f"cannot write {output}: {exc}") from exc
+    err.print(
+        f"wrote {len(result.data):,} bytes ({result.media_type}) to {output}", highlight=False
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add the export command to the CLI."""
+    app.command("export")(export)

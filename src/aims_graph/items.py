@@ -1,0 +1,190 @@
+"""Resolve what a user types (CURIE, IRI, notation) to an item, from an in-memory index."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from typing import Final
+
+from aims_graph.frameworks import BY_SLUG, FrameworkEdition, framework
+from aims_graph.namespaces import AIMS, ID
+from aims_graph.store import Store
+
+_ITEMS_QUERY: Final = """
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?i ?scheme ?notation ?label ?type WHERE {
+  ?i skos:inScheme ?scheme .
+  OPTIONAL { ?i skos:notation ?notation }
+  OPTIONAL { ?i skos:prefLabel ?label }
+  OPTIONAL { ?i a ?type FILTER(STRSTARTS(STR(?type), STR(<%s>))) }
+}
+""" % str(AIMS)  # noqa: UP031  (a constant namespace, not user input)
+
+_ARTICLE = re.compile(r"\barticle\b\.?|\bart\b\.?")
+_SEPARATORS = re.compile(r"[\s\-_]+")
+
+
+class ItemResolutionError(ValueError):
+    """What the user typed names no item, or more than one; the message lists close matches."""
+
+
+def edition_of(iri: str) -> str | None:
+    """The framework edition slug of an item IRI, or None when it is not an item IRI."""
+    if not iri.startswith(ID):
+        return None
+    slug = iri[len(ID) :].split("/", 1)[0]
+    return slug if slug in BY_SLUG else None
+
+
+def normalise(text: str) -> str:
+    """Lookup key: case-folded, 'Art.'/'Article' unified, runs of spaces, '-' and '_' as one '-'."""
+    key = _ARTICLE.sub("art ", text.strip().lower())
+    return _SEPARATORS.sub("-", key).strip("-")
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One catalog item as the resolver and the crosswalk show it."""
+
+    iri: str
+    edition: str
+    ref: str
+    notation: str
+    label: str
+    kind: str
+
+    @property
+    def curie(self) -> str:
+        """Preferred CURIE, e.g. ``iso42001:A.6.2.4``."""
+        return f"{BY_SLUG[self.edition].prefixes[0]}:{self.ref}"
+
+    @property
+    def title(self) -> str:
+        """Notation and short title, e.g. ``A.6.2.4 AI system verification and validation``."""
+        if self.label and self.label != self.notation:
+            return f"{self.notation} {self.label}".strip()
+        return self.notation or self.ref
+
+
+@dataclass
+class ItemIndex:
+    """Every item by IRI, plus per-edition lookup keys built from refs and notations."""
+
+    items: dict[str, Item] = field(default_factory=dict)
+    keys: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+
+    @classmethod
+    def from_store(cls, store: Store) -> ItemIndex:
+        """Build the index from the catalogs in the store with one query."""
+        found: dict[str, dict[str, str]] = {}
+        for row in store.select(_ITEMS_QUERY):
+            iri = row["i"].value
+            rec = found.setdefault(iri, {})
+            edition = edition_of(iri)
+            if edition is None:
+                continue
+            rec["edition"] = edition
+            for var in ("notation", "label"):
+                if var in row and var not in rec:
+                    rec[var] = row[var].value
+            if "type" in row:
+                kind = row["type"].value.removeprefix(str(AIMS))
+                # Keep one kind deterministically when an item carries several aims classes.
+                if "type" not in rec or kind < rec["type"]:
+                    rec["type"] = kind
+        index = cls()
+        for iri, rec in found.items():
+            if "edition" not in rec:
+                continue
+            edition = rec["edition"]
+            ref = iri[len(ID) + len(edition) + 1 :]
+            index.add(
+                Item(
+                    iri,
+                    edition,
+                    ref,
+                    rec.get("notation", ref),
+                    rec.get("label", ""),
+                    rec.get("type", ""),
+                )
+            )
+        return index
+
+    def add(self, item: Item) -> None:
+        """Index one item under its ref and notation."""
+        self.items[item.iri] = item
+        keys = self.keys.setdefault(item.edition, {})
+        for text in {item.ref, item.notation}:
+            if text:
+                keys.setdefault(normalise(text), set()).add(item.iri)
+
+    def get(self, iri: str) -> Item | None:
+        """The item with this IRI, if any."""
+        return self.items.get(iri)
+
+    def in_edition(self, edition: str) -> list[Item]:
+        """Items of one framework edition."""
+        return [i for i in self.items.values() if i.edition == edition]
+
+    def resolve(self, text: str, framework_hint: str | None = None) -> Item:
+        """Resolve a CURIE, full IRI, or notation (with a framework) to one item."""
+        raw = text.strip()
+        if not raw:
+            raise ItemResolutionError("no item given")
+        hint: FrameworkEdition | None = None
+        if framework_hint:
+            try:
+                hint = framework(framework_hint)
+            except KeyError as exc:
+                raise ItemResolutionError(str(exc.args[0])) from None
+        if raw.startswith(("http://", "https://")):
+            item = self.items.get(raw.strip("<>"))
+            if item is None:
+                raise ItemResolutionError(f"no item has the IRI <{raw}>")
+            return item
+        prefix, sep, local = raw.partition(":")
+        editions: list[str]
+        if sep and prefix.strip().lower() in _prefixes():
+            fw = framework(prefix)
+            if hint is not None and hint.slug != fw.slug:
+                raise ItemResolutionError(
+                    f"{raw!r} is in {fw.slug}, but the framework given is {hint.slug}"
+                )
+            editions, local = [fw.slug], local
+        elif hint is not None:
+            editions, local = [hint.slug], raw
+        else:
+            editions, local = list(self.keys), raw
+        key = normalise(local)
+        matches = sorted({iri for ed in editions for iri in self.keys.get(ed, {}).get(key, ())})
+        if len(matches) == 1:
+            return self.items[matches[0]]
+        if matches:
+            listed = ", ".join(self.items[m].curie for m in matches[:12])
+            raise ItemResolutionError(
+                f"{raw!r} is ambiguous: {listed}; add a framework prefix, e.g. "
+                f"{self.items[matches[0]].curie}"
+            )
+        raise ItemResolutionError(self._unknown_message(raw, key, editions))
+
+    def _unknown_message(self, raw: str, key: str, editions: list[str]) -> str:
+        candidates: dict[str, str] = {}
+        for ed in editions:
+            for k, iris in self.keys.get(ed, {}).items():
+                for iri in iris:
+                    candidates.setdefault(k, self.items[iri].curie)
+        close = difflib.get_close_matches(key, list(candidates), n=6, cutoff=0.6)
+        where = editions[0] if len(editions) == 1 else "any framework"
+        msg = f"no item {raw!r} in {where}"
+        if close:
+            msg += "; close matches: " + ", ".join(sorted({candidates[c] for c in close}))
+        elif len(editions) > 1:
+            msg += "; give a CURIE such as iso42001:A.6.2.4 or nist-ai-rmf:GOVERN-1.1"
+        return msg
+
+
+def _prefixes() -> set[str]:
+    from aims_graph.frameworks import BY_PREFIX
+
+    return set(BY_PREFIX) | set(BY_SLUG)
