@@ -6,11 +6,13 @@ from pathlib import Path
 
 import pytest
 from rdflib import BNode, Dataset, Graph, URIRef
-from rdflib.namespace import RDF, RDFS, SH
+from rdflib.namespace import PROV, RDF, RDFS, SH
 
 from aims_graph import resources
 from aims_graph.checks.reasoner import JavaNotFoundError, check_consistency
 from aims_graph.checks.shacl import ShaclReport, validate_shapes
+from aims_graph.mappings.loading import DERIVED_GRAPH, DERIVED_SET
+from aims_graph.store import Store
 
 DATA = Path(__file__).parent / "data"
 SHAPES = resources.shapes_dir()
@@ -145,3 +147,13 @@ def test_reasoner_reports_inconsistency_as_a_result() -> None:
     assert report.seconds > 0
     again = check_consistency([onto / "aims.ttl", onto / "alignments.ttl"])
     assert again.consistent is True  # a fresh World each call: no state leaks between runs
+
+
+def test_mapping_shapes_pass_on_the_real_derived_set(built_store: Store) -> None:
+    """The materialised derived set names the stated sets it comes from, as the shapes ask."""
+    data = Graph().parse(
+        data=built_store.dump_graph(DERIVED_GRAPH, "application/n-triples"), format="nt"
+    )
+    assert (URIRef(DERIVED_SET), PROV.wasDerivedFrom, None) in data
+    report = validate_shapes(data, resources.shapes_dir() / "mappings.ttl")
+    assert report.conforms, report.findings[:5]

@@ -441,7 +441,11 @@ def derived_ntriples(graph: MappingGraph) -> bytes:
         lang="en",
     )
     t.iri(DERIVED_SET, DCTERMS.license, "https://creativecommons.org/licenses/by/4.0/")
-    for d in graph.all_derived():
+    derived = graph.all_derived()
+    # The set's provenance is the stated sets its chains run through (mapping shapes ask for it).
+    for source_set in sorted({hop.mapping_set for d in derived for hop in d.chain.hops}):
+        t.iri(DERIVED_SET, PROV.wasDerivedFrom, source_set)
+    for d in derived:
         n = d.iri
         t.iri(n, RDF.type, AIMS.Mapping)
         t.iri(n, RDF.type, AIMS.DerivedMapping)
