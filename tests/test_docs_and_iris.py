@@ -250,3 +250,14 @@ def test_cookbook_explains_every_named_query() -> None:
         for part in ("**Question.**", "**Call it.**", "**Example output**", "**Adapt it.**"):
             assert part in section, f"{name}: no {part}"
         assert f"/queries/{name}" in section and "/sparql" in section, name
+
+
+def test_head_answers_like_get_and_openapi_ids_are_unique(base: str) -> None:
+    for path in ("/ontology", "/id/iso42001-2023/A.6.2.4"):
+        head = httpx.head(base + path, headers={"Accept": "text/turtle"}, timeout=30)
+        assert head.status_code == 200, path
+        assert head.content == b""
+        assert head.headers["content-type"].startswith("text/turtle")
+    spec = httpx.get(base + "/openapi.json", timeout=30).json()
+    ids = [op["operationId"] for item in spec["paths"].values() for op in item.values()]
+    assert len(ids) == len(set(ids))

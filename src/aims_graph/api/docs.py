@@ -95,7 +95,7 @@ def docs_router(graph: Graph, ontology: OntologyDocs | None = None) -> APIRouter
             return _response(request, page.html, media, graph.settings)
         return _response(request, await run_in_threadpool(docs.rdf, media), media, graph.settings)
 
-    @router.api_route("/ontology", methods=["GET", "HEAD"], summary="The vocabulary")
+    @router.get("/ontology", summary="The vocabulary")
     async def ontology_page(request: Request) -> Response:
         """The aims: vocabulary: an HTML reference (pyLODE) or Turtle/JSON-LD/N-Triples/RDF/XML."""
         return await guarded_ontology(request)
@@ -104,7 +104,7 @@ def docs_router(graph: Graph, ontology: OntologyDocs | None = None) -> APIRouter
     async def ontology_slash(request: Request) -> Response:
         return await guarded_ontology(request)
 
-    @router.api_route("/id/{path:path}", methods=["GET", "HEAD"], summary="Dereference an IRI")
+    @router.get("/id/{path:path}", summary="Dereference an IRI")
     async def dereference(path: str, request: Request) -> Response:
         """Describe an item, framework edition or mapping IRI (HTML for browsers, RDF otherwise)."""
         try:
@@ -130,4 +130,7 @@ def docs_router(graph: Graph, ontology: OntologyDocs | None = None) -> APIRouter
             request, await run_in_threadpool(desc.serialize, media), media, graph.settings
         )
 
+    # HEAD answers as GET does; kept out of the OpenAPI document so operation ids stay unique.
+    router.add_api_route("/ontology", ontology_page, methods=["HEAD"], include_in_schema=False)
+    router.add_api_route("/id/{path:path}", dereference, methods=["HEAD"], include_in_schema=False)
     return router
