@@ -23,6 +23,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from aims_graph.frameworks import FRAMEWORKS, curie_prefix_map
+from aims_graph.mappings.relations import MODIFIER, SKOS_BRIDGE
+from aims_graph.mappings.sssom_io import COLUMNS, decimal_text
+
 ID_BASE = "https://w3id.org/aims-graph/id/"
 SET_BASE = "https://w3id.org/aims-graph/mappings/"
 MAPPING_DATE = "2026-11-28"  # fixed so that regeneration is byte-for-byte reproducible
@@ -35,44 +39,17 @@ CREATOR = "aimsgraph:team"
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_REFERENCE = Path(os.environ.get("AIMS_REFERENCE_DIR", "/work/shared/reference"))
 
-# CURIE prefix -> edition slug: one prefix per edition, so files mixing editions stay unambiguous.
-PREFIX_EDITION: dict[str, str] = {
-    "iso42001": "iso42001-2023",
-    "iso27001": "iso27001-2022",
-    "iso27001-2013": "iso27001-2013",
-    "iso27701-2019": "iso27701-2019",
-    "iso27701-2025": "iso27701-2025",
-    "nist-ai-rmf": "nist-ai-rmf-1.0",
-    "nist-ai-600-1": "nist-ai-600-1",
-    "eu-ai-act": "eu-ai-act",
-}
-FIXED_PREFIXES: dict[str, str] = {
-    "aims": "https://w3id.org/aims-graph/ontology#",
-    "semapv": "https://w3id.org/semapv/vocab/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-}
-
+# CURIE prefix -> edition slug, from the framework registry (one namespace per edition).
+PREFIX_EDITION: dict[str, str] = {p: f.slug for f in FRAMEWORKS for p in f.prefixes}
+FIXED_PREFIXES: dict[str, str] = {p: curie_prefix_map()[p] for p in ("aims", "semapv", "skos")}
+# set_relation -> (predicate_id CURIE, predicate_modifier), from the package's relation bridge.
 RELATION_PREDICATE: dict[str, tuple[str, str]] = {
-    "equal": ("skos:exactMatch", ""),
-    "subset-of": ("skos:broadMatch", ""),
-    "superset-of": ("skos:narrowMatch", ""),
-    "intersects-with": ("aims:intersects", ""),
-    "not-related": ("skos:relatedMatch", "Not"),
+    r.value: (
+        next(f"{p}:{iri[len(ns) :]}" for p, ns in FIXED_PREFIXES.items() if iri.startswith(ns)),
+        MODIFIER[r],
+    )
+    for r, iri in SKOS_BRIDGE.items()
 }
-
-COLUMNS = (
-    "subject_id",
-    "subject_label",
-    "predicate_id",
-    "predicate_modifier",
-    "object_id",
-    "object_label",
-    "mapping_justification",
-    "confidence",
-    "set_relation",
-    "source_document",
-    "comment",
-)
 
 ISO27002_2022 = "https://www.iso.org/standard/75652.html"
 AIRC_CROSSWALK = "https://airc.nist.gov/docs/NIST_AI_RMF_to_ISO_IEC_42001_Crosswalk.pdf"
@@ -252,7 +229,7 @@ def write_set(path: Path, meta: SetMeta, rows: Sequence[Mapping], labels: Labels
             m.obj,
             labels.label(m.obj),
             m.justification,
-            f"{m.confidence:.2f}".rstrip("0").rstrip("."),
+            decimal_text(m.confidence),
             m.relation,
             m.source,
             m.comment,

@@ -5,14 +5,17 @@ from __future__ import annotations
 import csv
 import io
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import typer
+from rich.console import Console
 from typer.testing import CliRunner
 
 from aims_graph.cli import app
+from aims_graph.cli_progress import PROGRESS_AFTER_S, run_with_progress
 from aims_graph.namespaces import ID
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -145,3 +148,17 @@ def test_every_command_explains_itself(runner: CliRunner) -> None:
     # The query help documents its exit codes and gives examples.
     _, text, _ = run(runner, "query", "--help")
     assert "Exit codes" in text and "--named" in text and "--format" in text
+
+
+def test_progress_bar_shows_only_once_a_job_runs_past_a_second() -> None:
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=True, width=100)
+    assert run_with_progress(lambda: 7, lambda: (0, None, "quick job"), console) == 7
+    assert out.getvalue() == ""
+
+    def slow() -> int:
+        time.sleep(PROGRESS_AFTER_S + 0.5)
+        return 8
+
+    assert run_with_progress(slow, lambda: (3, 5, "slow job"), console) == 8
+    assert "slow job" in out.getvalue() and "3/5" in out.getvalue()

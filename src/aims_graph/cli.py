@@ -9,17 +9,16 @@ import json
 import sys
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from aims_graph import resources
 from aims_graph.catalog_build import CatalogSourceError, build_all
+from aims_graph.cli_progress import Snapshot, run_with_progress
 from aims_graph.config import Settings
 from aims_graph.service import Graph, open_graph
 from aims_graph.store import StoreError
@@ -45,41 +44,20 @@ def _fail(message: str, code: int = EXIT_INPUT) -> typer.Exit:
     return typer.Exit(code)
 
 
-#: A build that has not finished after this many seconds gets a progress bar.
-PROGRESS_AFTER_S = 1.0
-
-
 def _open_with_progress(settings: Settings, rebuild: bool) -> Graph:
     """Open and build the graph; show a progress bar on stderr once it takes over a second."""
     current: list[str] = []
 
-    def report(name: str) -> None:
-        current.append(name)
+    def snapshot() -> Snapshot:
+        what = f"loading {current[-1]}" if current else "opening the store"
+        return len(current), None, what
 
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        future = pool.submit(open_graph, settings, rebuild=rebuild, progress=report)
-        try:
-            return future.result(timeout=PROGRESS_AFTER_S)
-        except TimeoutError:
-            pass
-        columns = (
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TextColumn("{task.completed} graph(s) loaded"),
-            TimeElapsedColumn(),
-        )
-        with Progress(*columns, console=err, transient=True) as bar:
-            task = bar.add_task("building the graph", total=None)
-            while True:
-                try:
-                    return future.result(timeout=0.1)
-                except TimeoutError:
-                    bar.update(
-                        task,
-                        completed=len(current),
-                        description=f"loading {current[-1]}" if current else "opening the store",
-                    )
+    return run_with_progress(
+        lambda: open_graph(settings, rebuild=rebuild, progress=current.append),
+        snapshot,
+        err,
+        unit="graph(s) loaded",
+    )
 
 
 @contextmanager

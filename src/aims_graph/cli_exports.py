@@ -3,31 +3,19 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
 
+from aims_graph.cli_progress import Snapshot, run_with_progress
 from aims_graph.config import Settings
 from aims_graph.exports import ALLOWED, ExportInputError, ExportResult, Format, What, run_export
-from aims_graph.exports.rdf import ProgressFn
-from aims_graph.service import open_graph
+from aims_graph.service import Graph, open_graph
 from aims_graph.store import StoreError
 
 EXIT_INPUT = 2
-#: An export that has not finished after this many seconds gets a progress bar.
-PROGRESS_AFTER_S = 1.0
 err = Console(stderr=True)
 
 
@@ -36,39 +24,21 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(EXIT_INPUT)
 
 
-def _with_progress(job: Callable[[ProgressFn], ExportResult]) -> ExportResult:
-    """Run an export; show a progress bar on stderr only once it has run for over a second."""
-    state: dict[str, object] = {"done": 0, "total": None, "what": ""}
+def _export_with_progress(
+    graph: Graph, what: What, fmt: Format, id_: str | None, to: str | None
+) -> ExportResult:
+    """Run an export, reporting its progress on stderr once it takes over a second."""
+    state: Snapshot = (0, None, "exporting")
 
-    def report(done: int, total: int, what: str) -> None:
-        state.update(done=done, total=total, what=what)
+    def report(done: int, total: int, item: str) -> None:
+        nonlocal state
+        state = (done, total, f"exporting {item}".strip())
 
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        future = pool.submit(job, report)
-        try:
-            return future.result(timeout=PROGRESS_AFTER_S)
-        except TimeoutError:
-            pass
-        columns = (
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-        )
-        with Progress(*columns, console=err, transient=True) as bar:
-            task = bar.add_task("exporting", total=None)
-            while True:
-                try:
-                    return future.result(timeout=0.1)
-                except TimeoutError:
-                    total = state["total"]
-                    bar.update(
-                        task,
-                        completed=int(str(state["done"])),
-                        total=int(str(total)) if total is not None else None,
-                        description=f"exporting {state['what']}".strip(),
-                    )
+    return run_with_progress(
+        lambda: run_export(graph, what, fmt, id=id_, to=to, progress=report),
+        lambda: state,
+        err,
+    )
 
 
 _FORMATS_HELP = "; ".join(
@@ -121,9 +91,7 @@ def export(
     except (StoreError, FileNotFoundError, ValueError) as exc:
         raise _fail(str(exc)) from exc
     try:
-        result = _with_progress(
-            lambda report: run_export(graph, what, chosen, id=id_, to=to, progress=report)
-        )
+        result = _export_with_progress(graph, what, chosen, id_, to)
     except ExportInputError as exc:
         raise _fail(str(exc)) from exc
     finally:
