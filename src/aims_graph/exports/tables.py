@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Final
 
 from aims_graph import __version__
@@ -21,6 +20,7 @@ from aims_graph.frameworks import BY_SLUG
 from aims_graph.mappings.graph import Edge
 from aims_graph.namespaces import SEMAPV
 from aims_graph.service import Graph
+from aims_graph.xlsx import workbook_bytes
 
 COLUMNS: Final = (
     "subject",
@@ -111,7 +111,6 @@ def _set_about(info: SetInfo) -> list[tuple[str, str]]:
 def _common_about(rows: int) -> list[tuple[str, str]]:
     return [
         ("Rows", str(rows)),
-        ("Generated", datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")),
         ("Generator", f"aims-graph {__version__}"),
         ("Note", ISO_NOTE),
     ]
@@ -202,6 +201,4 @@ def to_xlsx(table: CrosswalkTable) -> bytes:
     about.column_dimensions["B"].width = 110
     for (cell,) in about.iter_rows(min_col=2, max_col=2):
         cell.alignment = wrap
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)

@@ -13,6 +13,7 @@ import io
 from typing import Final
 
 from aims_graph.orgdata.model import SHEETS, SheetSpec
+from aims_graph.xlsx import workbook_bytes
 
 TEMPLATE_FORMATS: Final = ("csv", "xlsx")
 XLSX_MEDIA_TYPE: Final = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -101,9 +102,7 @@ def workbook_xlsx(sheets: dict[str, list[list[str]]]) -> bytes:
             readme.append(list(guide))
     for letter, width in zip("ABCDE", (22, 10, 60, 60, 36), strict=True):
         readme.column_dimensions[letter].width = width
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)
 
 
 def template(kind: str, fmt: str = "xlsx") -> tuple[bytes, str, str]:
