@@ -14,6 +14,7 @@ from rdflib import Graph
 from aims_graph import resources
 from aims_graph.catalog_build import build_catalog
 from aims_graph.frameworks import FRAMEWORKS
+from aims_graph.graphs import refresh_standards_view
 from aims_graph.items import Item, ItemIndex
 from aims_graph.orgdata import import_files
 from aims_graph.orgdata.templates import workbook_xlsx
@@ -83,6 +84,7 @@ def catalog_index() -> ItemIndex:
             g = build_catalog(fw, std / "src")
             data = g.serialize(format="nt", encoding="utf-8")
             store.put_graph(f"urn:catalog:{fw.slug}", data, "application/n-triples")
+    refresh_standards_view(store)
     index = ItemIndex.from_store(store)
     store.close()
     if not index.in_edition("iso42001-2023"):

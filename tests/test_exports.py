@@ -24,7 +24,7 @@ from aims_graph.api.app import create_app
 from aims_graph.config import Settings
 from aims_graph.exports import ExportInputError, run_export
 from aims_graph.exports.oscal import GROUP_KINDS, RELATIONSHIP
-from aims_graph.exports.rdf import public_graphs
+from aims_graph.exports.rdf import exported_graphs
 from aims_graph.exports.tables import COLUMNS
 from aims_graph.frameworks import FRAMEWORKS
 from aims_graph.loader import BuildReport
@@ -64,7 +64,7 @@ def _stated(path: Path) -> set[tuple[str, str, str, float]]:
 def union(graph: Graph) -> set[ox.Triple]:
     """Every triple of the public named graphs, read straight from the store."""
     out: set[ox.Triple] = set()
-    for g in public_graphs(graph.store):
+    for g in exported_graphs(graph.store):
         nt = graph.store.dump_graph(g, "application/n-triples")
         out.update(q.triple for q in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
     return out
@@ -74,14 +74,14 @@ def union(graph: Graph) -> set[ox.Triple]:
 def test_whole_graph_as_dataset_keeps_every_public_quad(graph: Graph, fmt: str) -> None:
     result = run_export(graph, "graph", fmt)
     quads = list(ox.parse(result.data, format=ox.RdfFormat.from_media_type(result.media_type)))
-    graphs = public_graphs(graph.store)
+    graphs = exported_graphs(graph.store)
     assert {q.graph_name.value for q in quads} == set(graphs)
     assert len(quads) == sum(graph.store.triple_count(g) for g in graphs)
     assert not any(g.endswith("/meta") or "/org/" in g for g in graphs)
 
 
 @pytest.mark.parametrize("fmt", ["turtle", "nt", "jsonld"])
-def test_whole_graph_as_triples_is_the_union_of_public_graphs(
+def test_whole_graph_as_triples_is_the_union_of_exported_graphs(
     graph: Graph, union: set[ox.Triple], fmt: str
 ) -> None:
     result = run_export(graph, "graph", fmt)

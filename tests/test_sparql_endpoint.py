@@ -21,6 +21,7 @@ from aims_graph import loader
 from aims_graph.api.app import create_app
 from aims_graph.api.sparql import SparqlEndpoint, SparqlRouter, query_shape, sparql_router
 from aims_graph.config import Settings
+from aims_graph.graphs import refresh_standards_view
 from aims_graph.service import Graph
 from aims_graph.store import OxigraphStore, Store
 from aims_graph.store.query_pool import QueryRequest
@@ -52,6 +53,8 @@ def fill(store: Store) -> None:
     store.put_graph(G1, TTL1, "text/turtle")
     store.put_graph(G2, TTL2, "text/turtle")
     store.put_graph(BULK, BULK_TTL, "text/turtle")
+    refresh_standards_view(store)
+    refresh_standards_view(store)
 
 
 @pytest.fixture(scope="module")
@@ -390,12 +393,13 @@ def test_disk_store_snapshots_follow_writes(tmp_path: Path) -> None:
         req = QueryRequest(q, "text/csv", 10)
         from aims_graph.api.sparql import Dataset
 
-        union = Dataset(None, None, union=True)
-        assert endpoint.execute(req.query, req.media_type, union).split()[-1] == b"3"
+        view = Dataset(("",), ())
+        assert endpoint.execute(req.query, req.media_type, view).split()[-1] == b"3"
         store.put_graph(
             f"{EX}g4", b"<https://example.org/d> <https://example.org/p> 1 .", "text/turtle"
         )
-        assert endpoint.execute(req.query, req.media_type, union).split()[-1] == b"4"
+        refresh_standards_view(store)
+        assert endpoint.execute(req.query, req.media_type, view).split()[-1] == b"4"
     finally:
         endpoint.close()
         store.close()

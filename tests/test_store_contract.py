@@ -9,6 +9,7 @@ import pytest
 from tests.servers import oxigraph_server
 
 from aims_graph.config import Settings
+from aims_graph.graphs import ORG_GRAPHS, refresh_standards_view
 from aims_graph.store import OxigraphStore, QuerySyntaxError, Store, StoreError, Term, open_store
 from aims_graph.store.remote import RemoteSparqlStore
 
@@ -59,6 +60,7 @@ def test_bad_data_keeps_old_content(store: Store) -> None:
 
 def test_select_binds_terms_without_pasting(store: Store) -> None:
     store.put_graph(G1, TTL, "text/turtle")
+    refresh_standards_view(store)
     rows = store.select(
         "SELECT ?o WHERE { ?s <https://example.org/p> ?o }",
         {"s": Term.iri("https://example.org/b")},
@@ -75,6 +77,7 @@ def test_select_binds_terms_without_pasting(store: Store) -> None:
 def test_binding_restricts_aggregates_filters_and_construct(store: Store) -> None:
     """A bound variable the query does not return still restricts it (not a trailing join)."""
     store.put_graph(G1, TTL, "text/turtle")
+    refresh_standards_view(store)
     a = {"s": Term.iri("https://example.org/a")}
     # '{' in a string, an IRI and a comment must not be taken for the WHERE group.
     grouped = """# a comment with { braces
@@ -90,18 +93,26 @@ def test_binding_restricts_aggregates_filters_and_construct(store: Store) -> Non
     )
 
 
-def test_union_default_graph_and_graph_scoping(store: Store) -> None:
+def test_standards_view_and_graph_scoping(store: Store) -> None:
     store.put_graph(G1, TTL, "text/turtle")
     store.put_graph(G2, b"<https://example.org/c> <https://example.org/p> 'z' .", "text/turtle")
+    private = ORG_GRAPHS + "acme"
+    store.put_graph(
+        private, b"<https://example.org/x> <https://example.org/p> 's' .", "text/turtle"
+    )
     q = "SELECT (COUNT(*) AS ?n) WHERE { ?s <https://example.org/p> ?o }"
-    assert store.select(q)[0]["n"].value == "3"
-    assert store.select(q, union_default_graph=False)[0]["n"].value == "0"
+    assert store.select(q)[0]["n"].value == "0"  # the view is written by the loader
+    refresh_standards_view(store)
+    assert store.select(q)[0]["n"].value == "3"  # public graphs only, each triple once
+    assert store.triple_count() == 4  # G1 has 3 triples, G2 one; the private one is out
+    assert store.ask("ASK { GRAPH ?g { ?s ?p 's' } }", {"g": Term.iri(private)})
     assert store.ask("ASK { GRAPH ?g { ?s ?p 'z' } }", {"g": Term.iri(G2)})
     assert not store.ask("ASK { GRAPH ?g { ?s ?p 'z' } }", {"g": Term.iri(G1)})
 
 
 def test_construct_and_dump(store: Store) -> None:
     store.put_graph(G1, TTL, "text/turtle")
+    refresh_standards_view(store)
     nt = store.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
     assert nt.count(b"\n") == 3
     assert b"https://example.org/a" in store.dump_graph(G1, "application/n-triples")
@@ -180,14 +191,3 @@ def test_remote_store_url_overrides_and_selector(oxigraph_url: str) -> None:
     with pytest.raises(StoreError, match="answered 404"):
         opened._send("GET", f"{oxigraph_url}/nothing-here", what="probe")
     opened.close()
-
-
-def test_remote_store_explicit_union_mode(oxigraph_url: str) -> None:
-    s = RemoteSparqlStore(oxigraph_url, Settings(remote_union_default_graph="explicit"))
-    s.update("DROP ALL")
-    s.put_graph(G1, TTL, "text/turtle")
-    s.put_graph(G2, b"<https://example.org/c> <https://example.org/p> 'z' .", "text/turtle")
-    q = "SELECT (COUNT(*) AS ?n) WHERE { ?s <https://example.org/p> ?o }"
-    assert s.select(q)[0]["n"].value == "3"
-    assert s.ask("ASK { GRAPH ?g { ?s ?p 'z' } }")
-    s.close()

@@ -15,12 +15,12 @@ from pathlib import Path
 from aims_graph import resources
 from aims_graph.config import Settings
 from aims_graph.frameworks import FRAMEWORKS
+from aims_graph.graphs import META_GRAPH, refresh_standards_view, standards_view_present
 from aims_graph.namespaces import AIMS, GRAPH, graph_iri
 from aims_graph.store import Store, Term
 
 #: Bump when the way files become triples changes, so every cached store is rebuilt.
 LOADER_VERSION = "1"
-META_GRAPH = graph_iri("meta")
 MANAGED_PREFIXES = ("ontology", "alignments", "catalog/", "mappings/", "derived")
 
 Builder = Callable[[Store], tuple[bytes, str]]
@@ -94,7 +94,6 @@ def stored_digests(store: Store) -> dict[str, str]:
     rows = store.select(
         "SELECT ?g ?d WHERE { GRAPH ?meta { ?g ?p ?d } }",
         {"meta": Term.iri(META_GRAPH), "p": Term.iri(str(AIMS.sourceDigest))},
-        union_default_graph=False,
     )
     return {r["g"].value: r["d"].value for r in rows if "g" in r and "d" in r}
 
@@ -122,6 +121,7 @@ def build(
     new: dict[str, str] = {}
     changed_any = False
     present = set(store.graphs())
+    view_stale = not standards_view_present(store)
     for src in sources:
         digest = src.digest()
         new[src.graph] = digest
@@ -132,16 +132,23 @@ def build(
             continue
         if progress:
             progress(src.graph.removeprefix(GRAPH))
+        if src.depends_on_store and view_stale:
+            # It reads the standards through the default graph, which must show what came before.
+            refresh_standards_view(store)
+            view_stale = False
         data, media_type = src.build(store)
         store.put_graph(src.graph, data, media_type)
         report.loaded.append(src.graph)
-        changed_any = True
+        changed_any = view_stale = True
     wanted = {s.graph for s in sources}
     for g in store.graphs():
         name = g.removeprefix(GRAPH)
         if g.startswith(GRAPH) and name.startswith(MANAGED_PREFIXES) and g not in wanted:
             store.drop_graph(g)
             report.dropped.append(g)
-    _write_digests(store, new)
+            view_stale = True
+    if view_stale or new != old:
+        _write_digests(store, new)
+        refresh_standards_view(store)
     report.seconds = time.perf_counter() - started
     return report

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 import threading
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from aims_graph.api.problems import PROBLEM_BASE as PROBLEM_BASE
 from aims_graph.api.problems import ProblemError as ProblemError
 from aims_graph.config import Settings
+from aims_graph.graphs import public_graphs
 from aims_graph.service import Graph
 from aims_graph.store import OxigraphStore, QuerySyntaxError, StoreError
 from aims_graph.store.query_pool import (
@@ -211,11 +212,76 @@ def _not_acceptable(offers: Iterable[str]) -> ProblemError:
 
 @dataclass(frozen=True)
 class Dataset:
-    """The RDF dataset of one request: protocol graphs, or the query's own, or the union."""
+    """The RDF dataset one request may read, always explicit (``""`` is the standards view)."""
 
-    default_graphs: tuple[str, ...] | None
-    named_graphs: tuple[str, ...] | None
-    union: bool
+    default_graphs: tuple[str, ...]
+    named_graphs: tuple[str, ...]
+
+
+def from_clauses(text: str) -> tuple[list[str], list[str]]:
+    """The IRIs of a query's FROM and FROM NAMED clauses (prefixed names resolved)."""
+    prefixes: dict[str, str] = {}
+    froms: list[str] = []
+    nameds: list[str] = []
+    tokens = [(m.lastgroup, m.group()) for m in _TOKEN.finditer(text)]
+    tokens = [(k, v) for k, v in tokens if k != "comment"]
+    for i, (kind, value) in enumerate(tokens):
+        upper = value.upper() if kind == "word" else ""
+        if upper == "PREFIX" and i + 2 < len(tokens) and tokens[i + 2][0] == "iri":
+            prefixes[tokens[i + 1][1].rstrip(":")] = tokens[i + 2][1][1:-1]
+        if upper != "FROM":
+            continue
+        j = i + 1
+        named = j < len(tokens) and tokens[j][0] == "word" and tokens[j][1].upper() == "NAMED"
+        j += int(named)
+        if j >= len(tokens) or tokens[j][0] not in ("iri", "pname"):
+            raise ProblemError(
+                400, "malformed-query", "Malformed query", "FROM must be followed by an IRI."
+            )
+        ref = tokens[j][1]
+        if tokens[j][0] == "iri":
+            iri = ref[1:-1]
+        else:
+            prefix, _, local = ref.partition(":")
+            if prefix not in prefixes:
+                raise ProblemError(
+                    400, "malformed-query", "Malformed query", f"FROM {ref}: unknown prefix."
+                )
+            iri = prefixes[prefix] + local
+        (nameds if named else froms).append(iri)
+    return froms, nameds
+
+
+def scoped_dataset(
+    query: str,
+    defaults: Sequence[str],
+    nameds: Sequence[str],
+    visible: Sequence[str],
+    own: str | None,
+) -> Dataset:
+    """The dataset a request asked for, refused where it names a graph it may not read.
+
+    Protocol parameters win over FROM clauses (SPARQL 1.1 Protocol 2.1.4); without either the
+    default graph is the standards view plus the caller's own graph, and GRAPH reaches the
+    public graphs and the caller's own. The engine is always given this explicit dataset, so
+    no query form can reach a graph outside it.
+    """
+    allowed = set(visible) | ({own} if own else set())
+    if not defaults and not nameds and query_shape(query).has_from:
+        defaults, nameds = from_clauses(query)
+    if defaults or nameds:
+        for g in (*defaults, *nameds):
+            if g not in allowed:
+                raise ProblemError(
+                    404,
+                    "unknown-graph",
+                    "Unknown graph",
+                    f"No graph <{g}> is visible to this request. The graphs you can query are "
+                    "listed by the service description (GET /sparql with Accept: text/turtle).",
+                )
+        return Dataset(tuple(defaults), tuple(nameds))
+    own_graphs = (own,) if own else ()
+    return Dataset(("", *own_graphs), (*visible, *own_graphs))
 
 
 class SparqlEndpoint:
@@ -249,6 +315,10 @@ class SparqlEndpoint:
                 self._pool.close()
                 self._pool = None
 
+    def visible_graphs(self) -> list[str]:
+        """The public named graphs, which every request may read."""
+        return public_graphs(self.graph.store.graphs())
+
     def execute(self, query: str, media_type: str, dataset: Dataset) -> bytes:
         """Run a query in a killable worker (embedded) or on the server (remote)."""
         store = self.graph.store
@@ -258,7 +328,6 @@ class SparqlEndpoint:
                 query,
                 media_type,
                 max_rows,
-                union_default_graph=dataset.union,
                 default_graphs=dataset.default_graphs,
                 named_graphs=dataset.named_graphs,
             )
@@ -274,11 +343,15 @@ class SparqlEndpoint:
         # and every format hold whatever the server supports; its own time limit is its own.
         graph_form = media_type in GRAPH_MEDIA_TYPES
         accept = "application/n-triples" if graph_form else "application/sparql-results+json"
+        # The protocol cannot name a server's default graph, so the view is spelt out as the
+        # public graphs it copies.
+        defaults = [g for g in dataset.default_graphs if g] + (
+            self.visible_graphs() if "" in dataset.default_graphs else []
+        )
         response = store.raw_query(
             query,
             accept,
-            union_default_graph=dataset.union,
-            default_graphs=dataset.default_graphs,
+            default_graphs=defaults,
             named_graphs=dataset.named_graphs,
             timeout_s=self.settings.query_timeout_s,
         )
@@ -305,7 +378,7 @@ class SparqlEndpoint:
             error = type(exc)(str(exc))
         raise error
 
-    def service_description(self, endpoint: str, media_type: str) -> bytes:
+    def service_description(self, endpoint: str, media_type: str, own: str | None) -> bytes:
         """A SPARQL 1.1 Service Description of this endpoint, in an RDF media type."""
         nn = ox.NamedNode
         service, dataset, default = ox.BlankNode(), ox.BlankNode(), ox.BlankNode()
@@ -321,7 +394,8 @@ class SparqlEndpoint:
                     "Read-only SPARQL 1.1 Query endpoint of aims-graph: no updates, no SERVICE, "
                     f"a time limit of {self.settings.query_timeout_s:g} s and a cap of "
                     f"{self.settings.max_rows} result rows per query. Without a dataset the "
-                    "default graph is the union of all named graphs.",
+                    "default graph is the union of the public graphs (plus, with an API key, "
+                    "the organisation's own graph); the named graphs are those listed here.",
                     language="en",
                 ),
             ),
@@ -332,7 +406,7 @@ class SparqlEndpoint:
         ]
         for media in _RESULT_FORMAT_IRIS.values():
             triples.append(ox.Triple(service, nn(SD + "resultFormat"), nn(FORMATS + media)))
-        for name in self.graph.store.graphs():
+        for name in self.visible_graphs() + ([own] if own else []):
             entry = ox.BlankNode()
             triples += [
                 ox.Triple(dataset, nn(SD + "namedGraph"), entry),
@@ -355,7 +429,8 @@ def _html_page(endpoint: str, settings: Settings) -> str:
 <p>This is a read-only <a href="https://www.w3.org/TR/sparql11-protocol/">SPARQL 1.1 Protocol</a>
 endpoint over the aims-graph knowledge graph. Send a query with <code>GET {e}?query=…</code>, or
 POST it form-encoded or as <code>application/sparql-query</code>. Without a dataset the default
-graph is the union of all named graphs. Limits: {settings.query_timeout_s:g} s per query,
+graph is the union of the public graphs (with an API key, plus your organisation's graph).
+Limits: {settings.query_timeout_s:g} s per query,
 {settings.max_rows} result rows. Updates, SERVICE and LOAD are refused.</p>
 <p>Ask for <code>text/turtle</code> to get the service description. The HTTP API is documented at
 <a href="/docs">/docs</a>.</p>
@@ -412,8 +487,19 @@ def _decode(data: bytes, what: str) -> str:
         ) from exc
 
 
-def sparql_router(graph: Graph, settings: Settings) -> APIRouter:
-    """The /sparql router: SPARQL 1.1 Protocol queries, service description, limits."""
+def anonymous(_request: Request) -> str | None:
+    """The caller resolver of a service without organisations: nobody owns a graph."""
+    return None
+
+
+def sparql_router(
+    graph: Graph, settings: Settings, caller: Callable[[Request], str | None] = anonymous
+) -> APIRouter:
+    """The /sparql router: SPARQL 1.1 Protocol queries, service description, limits.
+
+    ``caller`` names the graph the request's API key owns (None without a key); it raises a
+    ProblemError for a key that is not valid.
+    """
     endpoint = SparqlEndpoint(graph, settings)
 
     @asynccontextmanager
@@ -456,11 +542,9 @@ def sparql_router(graph: Graph, settings: Settings) -> APIRouter:
                 "Forbidden",
                 "SERVICE (federated query) is refused: this endpoint makes no outbound requests.",
             )
-        if defaults or nameds:
-            dataset = Dataset(defaults, nameds, union=False)
-        else:
-            # FROM in the query defines its dataset; otherwise the union of named graphs.
-            dataset = Dataset(None, None, union=not shape.has_from)
+        own = caller(request)
+        visible = await run_in_threadpool(endpoint.visible_graphs)
+        dataset = scoped_dataset(query, defaults, nameds, visible, own)
 
         graph_form = shape.form in ("CONSTRUCT", "DESCRIBE")
         offers = GRAPH_ACCEPT if graph_form else RESULTS_ACCEPT
@@ -481,7 +565,9 @@ def sparql_router(graph: Graph, settings: Settings) -> APIRouter:
                 media_type="text/html; charset=utf-8",
                 headers={"Vary": "Accept"},
             )
-        body = await run_in_threadpool(endpoint.service_description, url, media_type)
+        body = await run_in_threadpool(
+            endpoint.service_description, url, media_type, caller(request)
+        )
         return Response(body, media_type=_text_media(media_type), headers={"Vary": "Accept"})
 
     async def guarded(request: Request, params: list[tuple[str, str]]) -> Response:

@@ -140,7 +140,6 @@ def catalog_items(store: Store, fw: FrameworkEdition) -> list[CatalogItem]:
     rows = store.select(
         _CATALOG_QUERY,
         {"g": Term.iri(graph_iri(f"catalog/{fw.slug}")), "scheme": Term.iri(f"{ID}{fw.slug}")},
-        union_default_graph=False,
     )
     items: dict[str, CatalogItem] = {}
     for row in rows:
@@ -234,7 +233,7 @@ class SetInfo:
 def mapping_sets(store: Store) -> dict[str, SetInfo]:
     """Every mapping set in the store, by set id (the file name without .sssom.tsv)."""
     out: dict[str, SetInfo] = {}
-    for row in store.select(_SETS_QUERY, union_default_graph=False):
+    for row in store.select(_SETS_QUERY):
         g = row["g"].value
         set_id = g.removeprefix(MAPPINGS_GRAPH_PREFIX)
         info = out.get(set_id)

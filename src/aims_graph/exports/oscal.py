@@ -281,7 +281,7 @@ def oscal_catalog(
 
 def mapped_items(store: Store, fw: FrameworkEdition) -> set[str]:
     """IRIs of an edition's items that some mapping set maps (inverses make subjects enough)."""
-    rows = store.select(_MAPPED_QUERY, union_default_graph=False)
+    rows = store.select(_MAPPED_QUERY)
     return {r["i"].value for r in rows if r["i"].value.startswith(fw.namespace)}
 
 

@@ -10,6 +10,7 @@ from typing import Any, Final
 import pyoxigraph as ox
 
 from aims_graph.frameworks import FRAMEWORKS
+from aims_graph.graphs import META_GRAPH, public_graphs
 from aims_graph.namespaces import AIMS, BASE, DPV, GRAPH, ID, SEMAPV
 from aims_graph.store import Store
 
@@ -56,15 +57,10 @@ PREFIXES: Final[dict[str, str]] = {
     **{f.prefixes[0]: f.namespace for f in FRAMEWORKS},
 }
 
-#: Graphs never exported: build bookkeeping and organisations' private data.
-_PRIVATE_PREFIXES: Final = (GRAPH + "meta", GRAPH + "org/")
 
-
-def public_graphs(store: Store) -> list[str]:
-    """The named graphs a whole-graph export contains (vocabulary, catalogs, mappings)."""
-    return [
-        g for g in store.graphs() if g.startswith(GRAPH) and not g.startswith(_PRIVATE_PREFIXES)
-    ]
+def exported_graphs(store: Store) -> list[str]:
+    """The graphs a whole-graph export holds: the public ones but the build's bookkeeping."""
+    return [g for g in public_graphs(store.graphs()) if g.startswith(GRAPH) and g != META_GRAPH]
 
 
 def _quads(store: Store, graph: str) -> Iterable[ox.Quad]:

@@ -10,11 +10,12 @@ from typing import Final
 
 from aims_graph.exports.data import ExportInputError, edition, mapping_set
 from aims_graph.exports.oscal import oscal_catalog, oscal_mapping_collection
-from aims_graph.exports.rdf import RDF_SYNTAXES, ProgressFn, public_graphs, serialise_graphs
+from aims_graph.exports.rdf import RDF_SYNTAXES, ProgressFn, exported_graphs, serialise_graphs
 from aims_graph.exports.sssom import export_sssom
 from aims_graph.exports.tables import framework_table, set_table, to_csv, to_xlsx
 from aims_graph.namespaces import graph_iri
 from aims_graph.service import Graph
+from aims_graph.xlsx import XLSX_MEDIA_TYPE
 
 
 class What(StrEnum):
@@ -52,7 +53,7 @@ MEDIA_TYPES: Final[dict[Format, str]] = {
     **{Format(name): s.media_type for name, s in RDF_SYNTAXES.items()},
     Format.sssom: "text/tab-separated-values",
     Format.csv: "text/csv",
-    Format.xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    Format.xlsx: XLSX_MEDIA_TYPE,
     Format.oscal: "application/json",
 }
 EXTENSIONS: Final[dict[Format, str]] = {
@@ -124,7 +125,7 @@ def run_export(
         if id:
             raise ExportInputError("a whole-graph export takes no id")
         syntax = RDF_SYNTAXES[fmt.value]
-        data = serialise_graphs(graph.store, public_graphs(graph.store), syntax, progress)
+        data = serialise_graphs(graph.store, exported_graphs(graph.store), syntax, progress)
         return ExportResult(data, media, f"aims-graph.{ext}")
 
     if what is What.framework:

@@ -180,7 +180,7 @@ class MappingGraph:
     ) -> MappingGraph:
         """Build the graph from every mapping-set graph in the store with one query."""
         raw: dict[str, dict[str, str]] = {}
-        for row in store.select(_MAPPINGS_QUERY, union_default_graph=False):
+        for row in store.select(_MAPPINGS_QUERY):
             rec = raw.setdefault(row["m"].value, {})
             for k, v in row.items():
                 rec.setdefault(k, v.value)

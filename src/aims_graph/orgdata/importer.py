@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Final
 from typing import Literal as Lit
 
+import pyoxigraph as ox
 from rdflib import RDF, BNode, Graph, URIRef
 from rdflib.term import Node
 
@@ -27,6 +28,11 @@ from aims_graph.orgdata.sheets import SheetImporter, read_csv, read_xlsx, sheet_
 from aims_graph.store import Store
 
 RDF_FORMATS: Final = {".ttl": "turtle", ".jsonld": "json-ld", ".json": "json-ld", ".nt": "nt"}
+OX_FORMATS: Final = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "json-ld": ox.RdfFormat.JSON_LD,
+    "nt": ox.RdfFormat.N_TRIPLES,
+}
 SHEET_SUFFIXES: Final = (".csv", ".xlsx")
 MAX_PROBLEMS: Final = 500
 
@@ -165,13 +171,26 @@ def _add_workbook(sheets: SheetImporter, name: str, data: bytes) -> None:
 
 def read_rdf(name: str, data: bytes, org_id: str, fmt: str) -> tuple[Graph, list[ImportProblem]]:
     """Parse Turtle / JSON-LD / N-Triples, skolemise blank nodes, check it is org data only."""
-    raw = Graph()
+    # Oxigraph's parsers fetch nothing: a remote JSON-LD context, for one, is a parse error
+    # here, where rdflib would download it (a request to wherever the upload points).
     try:
-        raw.parse(data=data, format=fmt)
-    except Exception as exc:  # rdflib's parsers raise assorted exception types
+        quads = list(ox.parse(data, format=OX_FORMATS[fmt]))
+    except (SyntaxError, ValueError) as exc:
         return Graph(), [
             ImportProblem(name, f"cannot parse as {fmt}: {exc}", "fix the syntax at that place")
         ]
+    if any(not isinstance(q.graph_name, ox.DefaultGraph) for q in quads):
+        return Graph(), [
+            ImportProblem(
+                name,
+                "the file has named graphs",
+                "send plain triples; the organisation's graph is chosen by the service",
+            )
+        ]
+    raw = Graph()
+    if quads:
+        nt = ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES)
+        raw.parse(data=nt, format="nt")
     graph = _skolemise(raw, org_id)
     return graph, check_org_graph(graph, org_id, name)
 

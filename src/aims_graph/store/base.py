@@ -72,14 +72,16 @@ class QuerySyntaxError(StoreError):
 
 @runtime_checkable
 class Store(Protocol):
-    """A quad store the service runs on: embedded Oxigraph or any SPARQL 1.1 server."""
+    """A quad store the service runs on: embedded Oxigraph or any SPARQL 1.1 server.
+
+    Queries read the default graph, which holds the standards view (see aims_graph.graphs);
+    named graphs are reached with GRAPH.
+    """
 
     def select(
         self,
         query: str,
         bindings: Mapping[str, Term] | None = None,
-        *,
-        union_default_graph: bool = True,
     ) -> list[Row]:
         """Run a SELECT query with variables bound as RDF terms, never pasted into the text."""
         ...
@@ -88,8 +90,6 @@ class Store(Protocol):
         self,
         query: str,
         bindings: Mapping[str, Term] | None = None,
-        *,
-        union_default_graph: bool = True,
     ) -> bool:
         """Run an ASK query."""
         ...
@@ -98,8 +98,6 @@ class Store(Protocol):
         self,
         query: str,
         bindings: Mapping[str, Term] | None = None,
-        *,
-        union_default_graph: bool = True,
     ) -> bytes:
         """Run a CONSTRUCT/DESCRIBE query and return N-Triples."""
         ...
@@ -121,7 +119,7 @@ class Store(Protocol):
         ...
 
     def triple_count(self, graph: str | None = None) -> int:
-        """Count triples in one named graph, or in all graphs."""
+        """Count triples in one named graph, or in the default graph (the standards view)."""
         ...
 
     def dump_graph(self, graph: str, media_type: str) -> bytes:

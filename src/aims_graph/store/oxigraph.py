@@ -42,6 +42,8 @@ class OxigraphStore:
 
     def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
         self.path = path
+        #: Counts this object's writes, so readers of snapshots notice them without polling files.
+        self.writes = 0
         try:
             if path is None:
                 self._store = ox.Store()
@@ -62,28 +64,19 @@ class OxigraphStore:
         """The underlying pyoxigraph store (for the SPARQL endpoint's native serialisers)."""
         return self._store
 
-    def _run(
-        self, query: str, bindings: Mapping[str, Term] | None, union_default_graph: bool
-    ) -> object:
+    def _run(self, query: str, bindings: Mapping[str, Term] | None) -> object:
         subs: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
             ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()
         }
         try:
             try:
-                return self._store.query(
-                    query,
-                    use_default_graph_as_union=union_default_graph,
-                    substitutions=subs or None,
-                )
+                return self._store.query(query, substitutions=subs or None)
             except (ValueError, RuntimeError) as exc:
                 # Oxigraph substitutes only projected variables; others are bound by a VALUES
                 # block at the head of the WHERE clause, as the remote backend binds them all.
                 if not subs or "projection" not in str(exc):
                     raise
-                return self._store.query(
-                    bind_values(query, bindings or {}),
-                    use_default_graph_as_union=union_default_graph,
-                )
+                return self._store.query(bind_values(query, bindings or {}))
         except SyntaxError as exc:
             raise QuerySyntaxError(str(exc)) from exc
         except (OSError, ValueError, RuntimeError) as exc:
@@ -93,11 +86,9 @@ class OxigraphStore:
         self,
         query: str,
         bindings: Mapping[str, Term] | None = None,
-        *,
-        union_default_graph: bool = True,
     ) -> list[Row]:
         """Run a SELECT query with variables bound as RDF terms, never pasted into the text."""
-        result = self._run(query, bindings, union_default_graph)
+        result = self._run(query, bindings)
         if not isinstance(result, ox.QuerySolutions):
             raise StoreError("select() needs a SELECT query")
         names = [v.value for v in result.variables]
@@ -115,11 +106,9 @@ class OxigraphStore:
         self,
         query: str,
         bindings: Mapping[str, Term] | None = None,
-        *,
-        union_default_graph: bool = True,
     ) -> bool:
         """Run an ASK query."""
-        result = self._run(query, bindings, union_default_graph)
+        result = self._run(query, bindings)
         if not isinstance(result, ox.QueryBoolean):
             raise StoreError("ask() needs an ASK query")
         return bool(result)
@@ -128,11 +117,9 @@ class OxigraphStore:
         self,
         query: str,
         bindings: Mapping[str, Term] | None = None,
-        *,
-        union_default_graph: bool = True,
     ) -> bytes:
         """Run a CONSTRUCT/DESCRIBE query and return N-Triples."""
-        result = self._run(query, bindings, union_default_graph)
+        result = self._run(query, bindings)
         if not isinstance(result, ox.QueryTriples):
             raise StoreError("construct() needs a CONSTRUCT or DESCRIBE query")
         out = result.serialize(format=ox.RdfFormat.N_TRIPLES)
@@ -146,6 +133,8 @@ class OxigraphStore:
             raise QuerySyntaxError(str(exc)) from exc
         except (OSError, ValueError, RuntimeError) as exc:
             raise StoreError(str(exc)) from exc
+        finally:
+            self.writes += 1
 
     def put_graph(self, graph: str, data: bytes, media_type: str) -> None:
         """Replace a named graph's content; a parse error leaves the old content in place."""
@@ -164,21 +153,25 @@ class OxigraphStore:
             self._store.remove_graph(g)
         self._store.add_graph(g)
         self._store.bulk_extend(quads)
+        self.writes += 1
 
     def drop_graph(self, graph: str) -> None:
         """Remove a named graph (no error when absent)."""
         g = ox.NamedNode(graph)
         if self._store.contains_named_graph(g):
             self._store.remove_graph(g)
+            self.writes += 1
 
     def graphs(self) -> list[str]:
         """List the named graphs' IRIs."""
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
 
     def triple_count(self, graph: str | None = None) -> int:
-        """Count triples in one named graph, or in all graphs."""
+        """Count triples in one named graph, or in the default graph (the standards view)."""
         if graph is None:
-            return len(self._store)
+            return sum(
+                1 for _ in self._store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+            )
         return sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
 
     def dump_graph(self, graph: str, media_type: str) -> bytes:

@@ -68,12 +68,15 @@ class PoolBusyError(StoreError):
 
 @dataclass(frozen=True)
 class QueryRequest:
-    """One query for a worker: text, dataset, output media type and row cap."""
+    """One query for a worker: text, dataset, output media type and row cap.
+
+    Graph names are IRIs, and ``""`` is the store's default graph; None leaves that part of
+    the dataset to the store (the default graph, every named graph).
+    """
 
     query: str
     media_type: str
     max_rows: int
-    union_default_graph: bool = True
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
 
@@ -167,11 +170,12 @@ def _open_snapshot(kind: str, path: str) -> ox.Store:
 
 def _run_query(store: ox.Store, req: QueryRequest) -> bytes:
     kwargs: dict[str, Any] = {}
-    if req.default_graphs is not None or req.named_graphs is not None:
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in req.default_graphs or ()]
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in req.named_graphs or ()]
-    elif req.union_default_graph:
-        kwargs["use_default_graph_as_union"] = True
+    if req.default_graphs is not None:
+        kwargs["default_graph"] = [
+            ox.NamedNode(g) if g else ox.DefaultGraph() for g in req.default_graphs
+        ]
+    if req.named_graphs is not None:
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in req.named_graphs]
     result = store.query(req.query, **kwargs)
     return render_result(result, req.media_type, req.max_rows)
 
@@ -264,7 +268,7 @@ class QueryPool:
         if self.store.path is not None:
             # RocksDB appends to its WAL or writes new SST files on every change; its info LOG
             # changes on its own and is left out.
-            return tuple(
+            return self.store.writes, tuple(
                 sorted(
                     (e.name, e.stat().st_size, e.stat().st_mtime_ns)
                     for e in os.scandir(self.store.path)
@@ -272,7 +276,7 @@ class QueryPool:
                 )
             )
         native = self.store.native
-        return (len(native), tuple(sorted(str(g) for g in native.named_graphs())))
+        return self.store.writes, len(native), tuple(sorted(str(g) for g in native.named_graphs()))
 
     def invalidate(self) -> None:
         """Force a fresh snapshot before the next query (for writers that know they wrote)."""

@@ -60,7 +60,6 @@ class RemoteSparqlStore:
         self.query_url = cfg.remote_query_url or f"{base}/query"
         self.update_url = cfg.remote_update_url or f"{base}/update"
         self.store_url = cfg.remote_store_url or f"{base}/store"
-        self.union_mode = cfg.remote_union_default_graph
         self.query_timeout_s = cfg.query_timeout_s
         self.timeout_s = cfg.remote_timeout_s
         self._client = client or httpx.Client(
@@ -109,39 +108,19 @@ class RemoteSparqlStore:
             raise QuerySyntaxError(message)
         raise StoreError(message)
 
-    def _dataset_params(
-        self,
-        query: str,
-        union_default_graph: bool,
-        default_graphs: Sequence[str] | None = None,
-        named_graphs: Sequence[str] | None = None,
-    ) -> list[tuple[str, str]]:
-        """Protocol dataset parameters: explicit graphs, or the union of all named graphs."""
-        if default_graphs is not None or named_graphs is not None:
-            params = [("default-graph-uri", g) for g in default_graphs or ()]
-            params += [("named-graph-uri", g) for g in named_graphs or ()]
-            return params
-        if not union_default_graph or self.union_mode == "native":
-            return []
-        if self.union_mode == "param":
-            return [("union-default-graph", "true")]
-        # Listing the graphs as default-graph-uri would also hide them from GRAPH ?g unless
-        # they are listed as named graphs too.
-        graphs = self.graphs()
-        return [("default-graph-uri", g) for g in graphs] + [("named-graph-uri", g) for g in graphs]
-
     def raw_query(
         self,
         query: str,
         accept: str,
         *,
-        union_default_graph: bool = True,
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
         timeout_s: float | None = None,
     ) -> httpx.Response:
         """Send a query as is (SPARQL 1.1 Protocol, POST) and return the server's response."""
-        params = self._dataset_params(query, union_default_graph, default_graphs, named_graphs)
+        # Without dataset parameters the server's own default graph is read: the standards view.
+        params = [("default-graph-uri", g) for g in default_graphs or ()]
+        params += [("named-graph-uri", g) for g in named_graphs or ()]
         return self._send(
             "POST",
             self.query_url,
@@ -152,11 +131,9 @@ class RemoteSparqlStore:
             timeout_s=timeout_s or self.query_timeout_s,
         )
 
-    def _query_json(
-        self, query: str, bindings: Mapping[str, Term] | None, union_default_graph: bool
-    ) -> dict[str, Any]:
+    def _query_json(self, query: str, bindings: Mapping[str, Term] | None) -> dict[str, Any]:
         text = bind_values(query, bindings or {})
-        response = self.raw_query(text, _JSON_RESULTS, union_default_graph=union_default_graph)
+        response = self.raw_query(text, _JSON_RESULTS)
         try:
             data = json.loads(response.content)
         except ValueError as exc:
@@ -174,11 +151,9 @@ class RemoteSparqlStore:
         self,
         query: str,
         bindings: Mapping[str, Term] | None = None,
-        *,
-        union_default_graph: bool = True,
     ) -> list[Row]:
         """Run a SELECT query with variables bound by a VALUES clause (terms, never text)."""
-        data = self._query_json(query, bindings, union_default_graph)
+        data = self._query_json(query, bindings)
         results = data.get("results")
         if not isinstance(results, dict):
             raise StoreError("select() needs a SELECT query")
@@ -191,11 +166,9 @@ class RemoteSparqlStore:
         self,
         query: str,
         bindings: Mapping[str, Term] | None = None,
-        *,
-        union_default_graph: bool = True,
     ) -> bool:
         """Run an ASK query."""
-        data = self._query_json(query, bindings, union_default_graph)
+        data = self._query_json(query, bindings)
         if "boolean" not in data:
             raise StoreError("ask() needs an ASK query")
         return bool(data["boolean"])
@@ -204,12 +177,10 @@ class RemoteSparqlStore:
         self,
         query: str,
         bindings: Mapping[str, Term] | None = None,
-        *,
-        union_default_graph: bool = True,
     ) -> bytes:
         """Run a CONSTRUCT/DESCRIBE query and return N-Triples."""
         text = bind_values(query, bindings or {})
-        return self.raw_query(text, _NTRIPLES, union_default_graph=union_default_graph).content
+        return self.raw_query(text, _NTRIPLES).content
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL 1.1 Update."""
@@ -252,23 +223,21 @@ class RemoteSparqlStore:
 
     def graphs(self) -> list[str]:
         """List the named graphs' IRIs (those holding at least one triple)."""
-        data = self._query_json(
-            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", None, union_default_graph=False
-        )
+        data = self._query_json("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", None)
         rows = data.get("results", {}).get("bindings", [])
         return sorted(
             str(row["g"]["value"]) for row in rows if row.get("g", {}).get("type") == "uri"
         )
 
     def triple_count(self, graph: str | None = None) -> int:
-        """Count triples in one named graph, or in all graphs (default graph included)."""
+        """Count triples in one named graph, or in the default graph (the standards view)."""
         if graph is None:
-            query = "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
+            query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
         else:
             query = (
                 f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {Term.iri(graph).n3()} {{ ?s ?p ?o }} }}"
             )
-        rows = self.select(query, union_default_graph=False)
+        rows = self.select(query)
         return int(rows[0]["n"].value) if rows and "n" in rows[0] else 0
 
     def dump_graph(self, graph: str, media_type: str) -> bytes:
