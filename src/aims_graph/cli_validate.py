@@ -154,22 +154,7 @@ def validate_cmd(
     if fmt == "json":
         sys.stdout.write(json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n")
     elif fmt == "csv":
-        _write_csv(
-            [
-                {
-                    "severity": f.severity,
-                    "rule": f.rule,
-                    "node": f.node,
-                    "node_label": f.node_label,
-                    "enforces": " ".join(e.curie for e in f.enforces),
-                    "applies_from": f.applies_from or "",
-                    "value": f.value or "",
-                    "message": f.message,
-                    "fix": f.fix,
-                }
-                for f in report.findings
-            ]
-        )
+        _write_csv(report.rows())
     else:
         _print_findings(report)
     if not report.conforms:
@@ -220,7 +205,7 @@ def coverage_cmd(
 ) -> None:
     """Coverage of a target framework (or the AI Act duties that apply) by the org's controls."""
     from aims_graph.config import Settings
-    from aims_graph.coverage import CoverageEngine, CoverageInputError
+    from aims_graph.coverage import CoverageEngine, CoverageInputError, coverage_rows
     from aims_graph.service import open_graph
     from aims_graph.store import StoreError
 
@@ -245,21 +230,7 @@ def coverage_cmd(
     if fmt == "json":
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     elif fmt == "csv":
-        _write_csv(
-            [
-                {
-                    "item": i["item"],
-                    "title": i["title"],
-                    "section": i["section"],
-                    "verdict": i["verdict"],
-                    "by": "; ".join(
-                        f"{e['control']} {e['relation']}{' (derived)' if e['derived'] else ''}"
-                        for e in i["explanation"]
-                    ),
-                }
-                for i in data["items"]
-            ]
-        )
+        _write_csv(coverage_rows(data))
     else:
         _print_coverage(data)
     if data["totals"]["gap"]:

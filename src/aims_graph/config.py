@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -40,6 +39,19 @@ class Settings(BaseModel):
         ge=1024,
         description="Largest POST body /sparql accepts, in bytes (larger gets 413).",
     )
+    max_upload_bytes: int = Field(
+        default=10_000_000,
+        ge=1024,
+        description="Largest organisation data upload accepted, in bytes (larger gets 413).",
+    )
+    org_admin_token: str | None = Field(
+        default=None,
+        min_length=16,
+        description=(
+            "When set, registering an organisation (POST /orgs) needs this token as "
+            "'Authorization: Bearer TOKEN'; unset, anyone who can reach the service may register."
+        ),
+    )
     api_cache_max_age: int = Field(
         default=300,
         ge=0,
@@ -65,16 +77,6 @@ class Settings(BaseModel):
     remote_store_url: str | None = Field(
         default=None,
         description="Graph Store Protocol endpoint of a sparql:BASE store (default BASE/store).",
-    )
-    remote_union_default_graph: Literal["param", "explicit", "native"] = Field(
-        default="param",
-        description=(
-            "How a sparql: store makes the default graph the union of the named graphs: "
-            "param = send union-default-graph=true (Oxigraph server), explicit = list every "
-            "named graph as default-graph-uri (any SPARQL 1.1 server), native = send nothing "
-            "(servers whose default graph already is the union: Virtuoso, GraphDB, Fuseki "
-            "with unionDefaultGraph)."
-        ),
     )
     remote_timeout_s: float = Field(
         default=120.0,

@@ -23,6 +23,7 @@ Totals are given by section: the item's top-level parent (below an annex: the an
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Final
@@ -36,8 +37,10 @@ from aims_graph.mappings.graph import CrosswalkRow
 from aims_graph.mappings.relations import Relation
 from aims_graph.namespaces import AIMS, ID
 from aims_graph.store import Store
+from aims_graph.xlsx import workbook_bytes
 
 EU: Final = f"{ID}eu-ai-act/"
+VERDICTS: Final = ("covered", "partly", "gap")
 LEAF_KINDS: Final = frozenset({"Clause", "Subclause", "Control", "Subcategory", "SuggestedAction"})
 _COVERS: Final = frozenset({Relation.EQUAL, Relation.SUPERSET_OF})
 _PARTLY: Final = frozenset({Relation.SUBSET_OF, Relation.INTERSECTS_WITH})
@@ -107,7 +110,7 @@ class CoverageReport:
     def totals(self) -> dict[str, int]:
         """Items per verdict."""
         c = Counter(v.verdict for v in self.items)
-        return {"items": len(self.items), **{k: c.get(k, 0) for k in ("covered", "partly", "gap")}}
+        return {"items": len(self.items), **{k: c.get(k, 0) for k in VERDICTS}}
 
     def by_section(self) -> dict[str, dict[str, int]]:
         """Items per verdict in each section."""
@@ -115,7 +118,7 @@ class CoverageReport:
         for v in self.items:
             out[v.section][v.verdict] += 1
         return {
-            s: {"items": sum(c.values()), **{k: c.get(k, 0) for k in ("covered", "partly", "gap")}}
+            s: {"items": sum(c.values()), **{k: c.get(k, 0) for k in VERDICTS}}
             for s, c in out.items()
         }
 
@@ -392,3 +395,61 @@ __all__ = [
     "Support",
     "org_controls",
 ]
+
+
+def coverage_rows(data: dict[str, Any], verdicts: Sequence[str] = VERDICTS) -> list[dict[str, str]]:
+    """One flat row per target item of a report's JSON form, for CSV and spreadsheets."""
+    return [
+        {
+            "item": i["item"],
+            "title": i["title"],
+            "section": i["section"],
+            "verdict": i["verdict"],
+            "applies_from": i.get("applies_from") or "",
+            "by": "; ".join(
+                f"{e['control']} {e['relation']}{' (derived)' if e['derived'] else ''}"
+                for e in i["explanation"]
+            ),
+        }
+        for i in data["items"]
+        if i["verdict"] in verdicts
+    ]
+
+
+def coverage_xlsx(data: dict[str, Any], verdicts: Sequence[str] = VERDICTS) -> bytes:
+    """A report as a workbook: items, totals by section, the controls that serve the most."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    sheets: list[tuple[str, list[dict[str, Any]]]] = [
+        ("items", list(coverage_rows(data, verdicts))),
+        (
+            "by section",
+            [{"section": name, **counts} for name, counts in sorted(data["by_section"].items())]
+            + [{"section": "total", **data["totals"]}],
+        ),
+        ("controls", list(data["reverse"])),
+    ]
+    for n, (title, rows) in enumerate(sheets):
+        ws = wb.active if n == 0 and wb.active is not None else wb.create_sheet()
+        ws.title = title
+        if not rows:
+            continue
+        header = list(rows[0])
+        ws.append(header)
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            ws.append([_cell(row.get(k)) for k in header])
+        ws.freeze_panes = "A2"
+    info = wb.create_sheet("about")
+    for key in ("target", "as_of", "law_mode", "min_confidence"):
+        info.append([key, _cell(data[key])])
+    return workbook_bytes(wb)
+
+
+def _cell(value: Any) -> Any:
+    if value is None or isinstance(value, str | int | float):
+        return value
+    return str(value)

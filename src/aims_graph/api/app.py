@@ -10,8 +10,10 @@ from aims_graph import __version__
 from aims_graph.api.docs import docs_router
 from aims_graph.api.exports import exports_router
 from aims_graph.api.json_api import json_api_routers
+from aims_graph.api.orgs import Authenticator, orgs_router
 from aims_graph.api.problems import install_problem_handlers
 from aims_graph.api.sparql import sparql_router
+from aims_graph.orgdata.service import OrgService
 from aims_graph.service import Graph
 
 
@@ -38,7 +40,9 @@ def create_app(graph: Graph) -> FastAPI:
             for s in graph.stats()
         ]
 
-    app.include_router(sparql_router(graph, graph.settings))
+    auth = Authenticator(OrgService(graph))
+    app.include_router(sparql_router(graph, graph.settings, auth.org_graph))
+    app.include_router(orgs_router(graph.settings, auth))
     app.include_router(exports_router(graph))
     for router in json_api_routers(graph):
         app.include_router(router)

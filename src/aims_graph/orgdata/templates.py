@@ -13,10 +13,9 @@ import io
 from typing import Final
 
 from aims_graph.orgdata.model import SHEETS, SheetSpec
-from aims_graph.xlsx import workbook_bytes
+from aims_graph.xlsx import XLSX_MEDIA_TYPE, workbook_bytes
 
 TEMPLATE_FORMATS: Final = ("csv", "xlsx")
-XLSX_MEDIA_TYPE: Final = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 GUIDE_HEADER: Final = ("column", "required", "meaning", "allowed values", "example")
 
 

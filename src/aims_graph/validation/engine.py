@@ -147,6 +147,23 @@ class ValidationReport:
             out[f.severity] = out.get(f.severity, 0) + 1
         return out
 
+    def rows(self) -> list[dict[str, str]]:
+        """One flat row per finding, for CSV and spreadsheets."""
+        return [
+            {
+                "severity": f.severity,
+                "rule": f.rule,
+                "node": f.node,
+                "node_label": f.node_label,
+                "enforces": " ".join(e.curie for e in f.enforces),
+                "applies_from": f.applies_from or "",
+                "value": f.value or "",
+                "message": f.message,
+                "fix": f.fix,
+            }
+            for f in self.findings
+        ]
+
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
         return {
