@@ -43,18 +43,36 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     s.close()
 
 
-def test_put_graph_replaces_content(store: Store) -> None:
-    store.put_graph(G1, TTL, "text/turtle")
+@pytest.mark.parametrize("atomic", [False, True])
+def test_put_graph_replaces_content(store: Store, atomic: bool) -> None:
+    store.put_graph(G1, TTL, "text/turtle", atomic=atomic)
     assert store.triple_count(G1) == 3
-    store.put_graph(G1, b"<https://example.org/z> <https://example.org/p> 1 .", "text/turtle")
+    # Quotes, a newline and a non-ASCII letter survive the atomic path's SPARQL update text.
+    tricky = 'é "q" }\n'
+    data = r'<https://example.org/z> <https://example.org/p> "\u00e9 \"q\" }\n"@fr .'
+    store.put_graph(G1, data.encode(), "text/turtle", atomic=atomic)
     assert store.triple_count(G1) == 1
     assert store.graphs() == [G1]
+    rows = store.select("SELECT ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert rows[0]["o"] == Term.literal(tricky, lang="fr")
 
 
-def test_bad_data_keeps_old_content(store: Store) -> None:
+def test_add_triples_adds_all_or_nothing(store: Store) -> None:
+    store.put_graph(G1, TTL, "text/turtle")
+    more = b"<https://example.org/n> <https://example.org/p> 'new' ."
+    store.add_triples(G1, more, "text/turtle")
+    store.add_triples(G1, more, "text/turtle")  # a triple already there is not doubled
+    assert store.triple_count(G1) == 4
+    with pytest.raises(StoreError):
+        store.add_triples(G1, more + b" <https://example.org/m> oops", "text/turtle")
+    assert store.triple_count(G1) == 4
+
+
+@pytest.mark.parametrize("atomic", [False, True])
+def test_bad_data_keeps_old_content(store: Store, atomic: bool) -> None:
     store.put_graph(G1, TTL, "text/turtle")
     with pytest.raises(StoreError, match="cannot parse"):
-        store.put_graph(G1, b"this is not turtle", "text/turtle")
+        store.put_graph(G1, b"this is not turtle", "text/turtle", atomic=atomic)
     assert store.triple_count(G1) == 3
 
 

@@ -261,18 +261,24 @@ def check_org_graph(g: Graph, org_id: str, file: str) -> list[ImportProblem]:
 
 
 def store_org_data(
-    store: Store, org_id: str, graph: Graph, mode: Lit["replace", "append"] = "replace"
+    store: Store,
+    org_id: str,
+    graph: Graph,
+    mode: Lit["replace", "append"] = "replace",
+    *,
+    existing: Graph | None = None,
 ) -> int:
     """Put an imported graph into the organisation's named graph; returns the triples stored.
 
-    ``replace`` swaps the whole graph; ``append`` merges with what is stored, checking the result
-    again first. Raises :class:`OrgDataError` (nothing stored) when the result is not valid.
+    ``replace`` swaps the whole graph; ``append`` adds the new triples to what is stored
+    (``existing``, read from the store when not given), checking the result first. Either is
+    one transaction. Raises :class:`OrgDataError` (nothing stored) when the result is not valid.
     """
     check_org_id(org_id)
     target = org_graph_iri(org_id)
     if mode == "append":
-        combined = load_org_graph(store, org_id)
-        combined += graph
+        before = load_org_graph(store, org_id) if existing is None else existing
+        combined = before + graph
     elif mode == "replace":
         combined = graph
     else:
@@ -280,8 +286,18 @@ def store_org_data(
     problems = check_org_graph(combined, org_id, f"<{target}>")
     if problems:
         raise OrgDataError(problems)
+    if mode == "append":
+        # Only the new triples are written, so an append costs what the upload holds.
+        added = graph - before
+        if len(added):
+            nt = added.serialize(format="nt", encoding="utf-8")
+            store.add_triples(target, nt, "application/n-triples")
+        return len(combined)
     store.put_graph(
-        target, combined.serialize(format="nt", encoding="utf-8"), "application/n-triples"
+        target,
+        combined.serialize(format="nt", encoding="utf-8"),
+        "application/n-triples",
+        atomic=True,
     )
     return len(combined)
 

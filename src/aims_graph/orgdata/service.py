@@ -22,6 +22,17 @@ from aims_graph.validation import ValidationContext, ValidationReport, validate
 UploadMode = Literal["replace", "append"]
 
 
+class UploadTooLargeError(ValueError):
+    """An upload with more triples than one upload may hold."""
+
+    def __init__(self, triples: int, limit: int) -> None:
+        super().__init__(
+            f"the upload holds {triples} triples, more than the {limit} one upload may hold "
+            "(setting AIMS_GRAPH_MAX_UPLOAD_TRIPLES); send it in parts with POST (append)"
+        )
+        self.triples, self.limit = triples, limit
+
+
 @dataclass(frozen=True, slots=True)
 class UploadResult:
     """What an accepted upload did."""
@@ -35,8 +46,9 @@ class UploadResult:
 class OrgService:
     """An organisation's data in its own named graph, and the reports computed from it."""
 
-    def __init__(self, graph: Graph) -> None:
+    def __init__(self, graph: Graph, *, max_upload_triples: int = 200_000) -> None:
         self.graph = graph
+        self.max_upload_triples = max_upload_triples
         self.store = graph.store
         self.registry = OrgRegistry(graph.store)
         self._ctx: ValidationContext | None = None
@@ -80,7 +92,9 @@ class OrgService:
             )
             if not result.ok:
                 raise OrgDataError(result.problems)
-            stored = store_org_data(self.store, org_id, result.graph, mode)
+            if len(result.graph) > self.max_upload_triples:
+                raise UploadTooLargeError(len(result.graph), self.max_upload_triples)
+            stored = store_org_data(self.store, org_id, result.graph, mode, existing=existing)
         return UploadResult(mode, tuple(n for n, _ in sources), len(result.graph), stored)
 
     def data(self, org_id: str) -> RdfGraph:

@@ -41,8 +41,8 @@ class Term:
     def n3(self) -> str:
         """Return the term in N-Triples/SPARQL syntax, escaped so it can never break a query."""
         if self.kind == "uri":
-            if any(c in self.value for c in '<>"{}|^`\\ \n\r\t'):
-                raise StoreError(f"not a valid IRI: {self.value!r}")
+            if any(c in '<>"{}|^`\\' or ord(c) <= 0x20 for c in self.value):
+                raise InvalidTermError(f"not a valid IRI: {self.value!r}")
             return f"<{self.value}>"
         if self.kind == "bnode":
             raise StoreError("blank nodes cannot be bound as query parameters")
@@ -68,6 +68,10 @@ class StoreError(Exception):
 
 class QuerySyntaxError(StoreError):
     """The SPARQL text does not parse."""
+
+
+class InvalidTermError(StoreError):
+    """A value bound into a query is not a valid RDF term (bad input, not a broken store)."""
 
 
 @runtime_checkable
@@ -106,8 +110,12 @@ class Store(Protocol):
         """Run a SPARQL 1.1 Update."""
         ...
 
-    def put_graph(self, graph: str, data: bytes, media_type: str) -> None:
-        """Replace a named graph's content with the given serialisation."""
+    def put_graph(self, graph: str, data: bytes, media_type: str, *, atomic: bool = False) -> None:
+        """Replace a named graph's content; ``atomic``: no reader or crash sees it half done."""
+        ...
+
+    def add_triples(self, graph: str, data: bytes, media_type: str) -> None:
+        """Add triples to a named graph in one transaction: all of them or, on error, none."""
         ...
 
     def drop_graph(self, graph: str) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from aims_graph.store.base import QuerySyntaxError, Row, StoreError, Term
+from aims_graph.store.base import InvalidTermError, QuerySyntaxError, Row, StoreError, Term
 from aims_graph.store.binding import bind_values
 
 
@@ -65,9 +65,12 @@ class OxigraphStore:
         return self._store
 
     def _run(self, query: str, bindings: Mapping[str, Term] | None) -> object:
-        subs: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
-            ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()
-        }
+        try:
+            subs: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+                ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()
+            }
+        except ValueError as exc:
+            raise InvalidTermError(f"not a valid RDF term: {exc}") from exc
         try:
             try:
                 return self._store.query(query, substitutions=subs or None)
@@ -136,8 +139,13 @@ class OxigraphStore:
         finally:
             self.writes += 1
 
-    def put_graph(self, graph: str, data: bytes, media_type: str) -> None:
-        """Replace a named graph's content; a parse error leaves the old content in place."""
+    def put_graph(self, graph: str, data: bytes, media_type: str, *, atomic: bool = False) -> None:
+        """Replace a named graph's content; a parse error leaves the old content in place.
+
+        ``atomic`` swaps old for new in one transaction, so neither a reader nor a crash ever
+        sees the graph half written; it costs a SPARQL update (about 20 µs a triple) instead of
+        the bulk loader, so the build does without it.
+        """
         fmt = ox.RdfFormat.from_media_type(media_type)
         if fmt is None:
             raise StoreError(f"unsupported RDF media type {media_type!r}")
@@ -149,11 +157,26 @@ class OxigraphStore:
             ]
         except SyntaxError as exc:
             raise StoreError(f"cannot parse data for graph <{graph}>: {exc}") from exc
+        if atomic:
+            self.update(f"DROP SILENT GRAPH {g} ; {_insert_data(g, quads)}")
+            return
         if self._store.contains_named_graph(g):
             self._store.remove_graph(g)
         self._store.add_graph(g)
         self._store.bulk_extend(quads)
         self.writes += 1
+
+    def add_triples(self, graph: str, data: bytes, media_type: str) -> None:
+        """Add triples to a named graph in one transaction (a parse error adds nothing)."""
+        fmt = ox.RdfFormat.from_media_type(media_type)
+        if fmt is None:
+            raise StoreError(f"unsupported RDF media type {media_type!r}")
+        g = ox.NamedNode(graph)
+        try:
+            quads = list(ox.parse(data, format=fmt, base_iri=graph))
+        except SyntaxError as exc:
+            raise StoreError(f"cannot parse data for graph <{graph}>: {exc}") from exc
+        self.update(_insert_data(g, quads))
 
     def drop_graph(self, graph: str) -> None:
         """Remove a named graph (no error when absent)."""
@@ -186,3 +209,10 @@ class OxigraphStore:
         """Flush to disk; pyoxigraph closes the store when the object is dropped."""
         if self.path is not None:
             self._store.flush()
+
+
+def _insert_data(graph: ox.NamedNode, quads: list[ox.Quad]) -> str:
+    """An INSERT DATA update putting the quads' triples into ``graph``."""
+    triples = ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES)
+    body = triples.decode("utf-8") if isinstance(triples, bytes) else ""
+    return f"INSERT DATA {{ GRAPH {graph} {{ {body} }} }}"

@@ -192,8 +192,11 @@ class RemoteSparqlStore:
             headers={"Content-Type": "application/sparql-update"},
         )
 
-    def put_graph(self, graph: str, data: bytes, media_type: str) -> None:
-        """Replace a named graph's content (Graph Store Protocol PUT); bad data changes nothing."""
+    def put_graph(self, graph: str, data: bytes, media_type: str, *, atomic: bool = False) -> None:
+        """Replace a named graph's content (Graph Store Protocol PUT); bad data changes nothing.
+
+        A PUT is one request the server applies whole, so ``atomic`` needs nothing more here.
+        """
         Term.iri(graph).n3()  # reject a malformed IRI before it reaches the server
         try:
             self._send(
@@ -210,6 +213,17 @@ class RemoteSparqlStore:
             if " answered 400" in str(exc) or " answered 415" in str(exc):
                 raise StoreError(f"cannot parse data for graph <{graph}>: {exc}") from exc
             raise
+
+    def add_triples(self, graph: str, data: bytes, media_type: str) -> None:
+        """Add triples to a named graph (Graph Store Protocol POST, one request)."""
+        self._send(
+            "POST",
+            self.store_url,
+            what="add_triples",
+            params=[("graph", graph)],
+            content=data,
+            headers={"Content-Type": media_type},
+        )
 
     def drop_graph(self, graph: str) -> None:
         """Remove a named graph (Graph Store Protocol DELETE; an absent graph is no error)."""
