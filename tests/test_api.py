@@ -33,7 +33,8 @@ JSON_API_PATHS = (
     "/matrix",
     "/obligations",
     "/queries",
-    "/queries/{name}",
+    "/queries/crosswalk",
+    "/queries/why-mapped",
     "/context.jsonld",
 )
 
@@ -115,8 +116,8 @@ def test_items_tree_filters(client: httpx.Client) -> None:
     assert subcats["total"] == 72 and {i["kind"] for i in subcats["items"]} == {"Subcategory"}
     body = problem(
         client.get("/frameworks/nist-ai-rmf/items", params={"kind": "Article"}),
-        400,
-        "bad-parameter",
+        404,
+        "unknown-kind",
     )
     assert "Subcategory" in body["detail"]
     problem(client.get("/frameworks/iso42001/items", params={"parent": "Z.1"}), 404, "unknown-item")
@@ -174,8 +175,9 @@ def test_unknown_and_ambiguous_items(client: httpx.Client) -> None:
     assert "iso42001:A.6.2.4" in body["close_matches"]
     assert body["instance"] == "/items/iso42001:A.6.2.44"
     problem(client.get("/items/https://example.org/nothing"), 404, "unknown-item")
-    body = problem(client.get("/items/A.5.1"), 400, "bad-parameter")
+    body = problem(client.get("/items/A.5.1"), 300, "ambiguous-item")
     assert "ambiguous" in body["detail"]
+    assert len(body["choices"]) > 1 and all(c.endswith(":A.5.1") for c in body["choices"])
 
 
 # ---- crosswalk, explain, matrix ---------------------------------------------------------------
@@ -317,9 +319,9 @@ def test_obligations_pending_and_original_record(client: httpx.Client) -> None:
 
 def test_obligations_errors(client: httpx.Client) -> None:
     problem(client.get("/obligations", params={"as_of": "2026-13-01"}), 400, "bad-parameter")
-    body = problem(client.get("/obligations", params={"actor": "wizard"}), 400, "bad-parameter")
-    assert "provider" in body["detail"]
-    problem(client.get("/obligations", params={"tier": "medium"}), 400, "bad-parameter")
+    body = problem(client.get("/obligations", params={"actor": "wizard"}), 404, "unknown-actor")
+    assert "provider" in body["detail"] and "provider" in body["close_matches"]
+    problem(client.get("/obligations", params={"tier": "medium"}), 404, "unknown-risk-tier")
 
 
 # ---- JSON-LD -------------------------------------------------------------------------------

@@ -351,6 +351,8 @@ def test_coverage_and_gaps_in_three_formats(
     bad = http.get("/orgs/northwind/coverage", params={"target": "nope"}, headers=h)
     assert bad.status_code == 400
     bad = http.get("/orgs/northwind/coverage", params={**params, "as_of": "28/11/2026"}, headers=h)
+    assert bad.status_code == 422 and "as_of" in bad.json()["detail"]
+    bad = http.get("/orgs/northwind/coverage", params={**params, "as_of": "2026-02-30"}, headers=h)
     assert bad.status_code == 400 and "YYYY-MM-DD" in bad.json()["detail"]
 
 

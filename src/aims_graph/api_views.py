@@ -63,6 +63,14 @@ class ApiInputError(ValueError):
     """A request parameter is invalid (400); the message says how to fix it."""
 
 
+class AmbiguousItemError(LookupError):
+    """A reference that fits several items (300 Multiple Choices, with the candidates)."""
+
+    def __init__(self, message: str, choices: list[str]) -> None:
+        super().__init__(message)
+        self.choices = choices
+
+
 class CatalogError(RuntimeError):
     """A file in queries/ is broken: a fault of the deployment, not of the request."""
 
@@ -235,13 +243,14 @@ class ApiViews:
             ) from None
 
     def resolve(self, text: str, framework_hint: str | None = None) -> Item:
-        """Resolve a CURIE, IRI or notation; unknown → NotFoundError, ambiguous → ApiInputError."""
+        """Resolve a CURIE, IRI or notation; unknown → NotFoundError, ambiguous → 300 choices."""
         try:
             return self.svc.resolve(text, framework_hint)
         except ItemResolutionError as exc:
             message = str(exc)
             if " is ambiguous: " in message:
-                raise ApiInputError(message) from None
+                listed = message.split(" is ambiguous: ", 1)[1].split(";", 1)[0]
+                raise AmbiguousItemError(message, listed.split(", ")) from None
             close: list[str] = []
             if "close matches: " in message:
                 close = message.split("close matches: ", 1)[1].split(", ")
@@ -308,8 +317,11 @@ class ApiViews:
             match = [k for k in known if normalise(k) == wanted.replace("-", "")]
             match = match or [k for k in known if normalise(k) == wanted]
             if not match:
-                raise ApiInputError(
-                    f"kind={kind!r} does not occur in {fw.slug}; its kinds: {', '.join(known)}"
+                # No such part of this framework: a 404 with the kinds it has.
+                raise NotFoundError(
+                    f"kind={kind!r} does not occur in {fw.slug}; its kinds: {', '.join(known)}",
+                    "kind",
+                    known,
                 )
             iris = [i for i in iris if svc.items.items[i].kind in match]
         page = iris[offset : offset + limit]
@@ -488,8 +500,13 @@ class ApiViews:
             local = local.strip().lower().replace(" ", "-").replace("_", "-")
             iri = item_iri(_EU, local if local.startswith(prefix) else prefix + local)
         if iri not in known:
-            names = ", ".join(k.rsplit("/", 1)[-1].removeprefix(prefix) for k in sorted(known))
-            raise ApiInputError(f"unknown {what} {text!r}; known: {names}")
+            names = [k.rsplit("/", 1)[-1].removeprefix(prefix) for k in sorted(known)]
+            # Like an unknown item: the reference names nothing there is (404).
+            raise NotFoundError(
+                f"unknown {what} {text!r}; known: {', '.join(names)}",
+                what.replace(" ", "-"),
+                names,
+            )
         return iri
 
     def obligations(

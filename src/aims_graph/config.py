@@ -37,12 +37,28 @@ class Settings(BaseModel):
     max_request_bytes: int = Field(
         default=1_000_000,
         ge=1024,
-        description="Largest POST body /sparql accepts, in bytes (larger gets 413).",
+        description=(
+            "Largest request body accepted, in bytes (larger gets 413); organisation uploads "
+            "have their own limit, max_upload_bytes."
+        ),
     )
     max_upload_bytes: int = Field(
         default=10_000_000,
         ge=1024,
         description="Largest organisation data upload accepted, in bytes (larger gets 413).",
+    )
+    max_upload_triples: int = Field(
+        default=200_000,
+        ge=1,
+        description="Most triples one organisation upload may hold (more gets 413).",
+    )
+    rate_limit_per_minute: int = Field(
+        default=600,
+        ge=1,
+        description=(
+            "Requests a minute one organisation's keys may send together, in bursts up to the "
+            "same number (more gets 429 with Retry-After)."
+        ),
     )
     org_admin_token: str | None = Field(
         default=None,

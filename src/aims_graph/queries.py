@@ -14,12 +14,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import yaml
 
 from aims_graph import resources
 from aims_graph.frameworks import framework
+from aims_graph.items import ItemResolutionError
 from aims_graph.namespaces import XSD, scheme_iri
 from aims_graph.store import Row, Store, Term
 
@@ -116,6 +117,8 @@ def load_catalog(folder: Path | None = None) -> dict[str, NamedQuery]:
 
 
 Resolver = Callable[[str], str]
+#: An absolute http(s) IRI: no spaces, controls or characters IRIs forbid.
+IRI_PATTERN: Final = re.compile(r"^https?://[^\x00-\x20\x7f-\x9f<>\"{}|\\^`]+$")
 
 
 def _term(param: Param, value: str, resolve: Resolver) -> Term:
@@ -123,7 +126,7 @@ def _term(param: Param, value: str, resolve: Resolver) -> Term:
         if param.type == "item":
             return Term.iri(resolve(value))
         if param.type == "iri":
-            if not re.match(r"^https?://[^\s<>\"{}|\\^`]+$", value):
+            if not IRI_PATTERN.match(value):
                 raise QueryError(f"{param.name}: {value!r} is not an http(s) IRI")
             return Term.iri(value)
         if param.type == "framework":
@@ -136,7 +139,8 @@ def _term(param: Param, value: str, resolve: Resolver) -> Term:
             return Term.literal(str(int(value)), str(XSD.integer))
         return Term.literal(value)
     except (ValueError, InvalidOperation, KeyError) as exc:
-        if isinstance(exc, QueryError):
+        # A reference that names no single item stays an ItemResolutionError (a 404).
+        if isinstance(exc, QueryError | ItemResolutionError):
             raise
         raise QueryError(f"parameter {param.name!r} ({param.type}): {exc}") from exc
 

@@ -7,18 +7,24 @@ from typing import Any
 from fastapi import FastAPI
 
 from aims_graph import __version__
+from aims_graph.api.access_log import redact_access_log
 from aims_graph.api.docs import docs_router
 from aims_graph.api.exports import exports_router
 from aims_graph.api.json_api import json_api_routers
+from aims_graph.api.limits import BodyLimit, RateLimiter
+from aims_graph.api.openapi import install_openapi
 from aims_graph.api.orgs import Authenticator, orgs_router
 from aims_graph.api.problems import install_problem_handlers
 from aims_graph.api.sparql import sparql_router
+from aims_graph.frameworks import BY_PREFIX, BY_SLUG
 from aims_graph.orgdata.service import OrgService
+from aims_graph.queries import load_catalog
 from aims_graph.service import Graph
 
 
 def create_app(graph: Graph) -> FastAPI:
     """Build the app over an opened graph."""
+    redact_access_log()
     app = FastAPI(
         title="aims-graph",
         version=__version__,
@@ -40,12 +46,24 @@ def create_app(graph: Graph) -> FastAPI:
             for s in graph.stats()
         ]
 
-    auth = Authenticator(OrgService(graph))
+    settings = graph.settings
+    service = OrgService(graph, max_upload_triples=settings.max_upload_triples)
+    auth = Authenticator(service, RateLimiter(settings.rate_limit_per_minute))
     app.include_router(sparql_router(graph, graph.settings, auth.org_graph))
     app.include_router(orgs_router(graph.settings, auth))
     app.include_router(exports_router(graph))
     for router in json_api_routers(graph):
         app.include_router(router)
     install_problem_handlers(app)
+    install_openapi(
+        app,
+        lambda: list(load_catalog().values()),
+        lambda: sorted({*BY_SLUG, *BY_PREFIX}),
+    )
+    app.add_middleware(
+        BodyLimit,
+        request_limit=settings.max_request_bytes,
+        upload_limit=settings.max_upload_bytes,
+    )
     app.include_router(docs_router(graph))
     return app

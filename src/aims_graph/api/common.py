@@ -15,6 +15,8 @@ from aims_graph.api.sparql import negotiate
 from aims_graph.config import Settings
 
 JSON: Final = "application/json"
+#: An ISO date; with format "date" in the schema, so only real dates are documented as valid.
+DATE_PATTERN: Final = r"^\d{4}-\d{2}-\d{2}$"
 JSONLD: Final = "application/ld+json"
 CSV: Final = "text/csv"
 JSON_OFFERS: Final = {JSON: JSON}

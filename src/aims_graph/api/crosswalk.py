@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from aims_graph.api import schemas
-from aims_graph.api.common import PROBLEM_RESPONSES, render
+from aims_graph.api.common import DATE_PATTERN, PROBLEM_RESPONSES, render
 from aims_graph.api_views import ApiViews, as_date
 
 
@@ -102,6 +102,8 @@ def crosswalk_router(views: ApiViews) -> APIRouter:
                 description="Date YYYY-MM-DD (default today): picks the applicability record "
                 "in force then (2024 text, or as amended by Reg. (EU) 2026/1744).",
                 examples=["2026-08-02"],
+                pattern=DATE_PATTERN,
+                json_schema_extra={"format": "date"},
             ),
         ] = None,
         include_pending: Annotated[

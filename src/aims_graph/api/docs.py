@@ -15,6 +15,7 @@ from aims_graph.describe import describe, render_html
 from aims_graph.namespaces import ID
 from aims_graph.ontology_docs import OntologyDocs
 from aims_graph.service import Graph
+from aims_graph.store.base import InvalidTermError
 
 HTML: Final = "text/html"
 
@@ -110,7 +111,10 @@ def docs_router(graph: Graph, ontology: OntologyDocs | None = None) -> APIRouter
         try:
             media = choose_media_type(request)
             iri = ID + path
-            desc = await run_in_threadpool(describe, graph.store, iri)
+            try:
+                desc = await run_in_threadpool(describe, graph.store, iri)
+            except InvalidTermError:
+                desc = None  # not even an IRI, so certainly not one the graph knows
             if desc is None:
                 raise ProblemError(
                     404,

@@ -59,11 +59,17 @@ def frameworks_router(views: ApiViews) -> APIRouter:
         id: FrameworkId,
         kind: Annotated[
             str | None,
-            Query(description="Only items of this kind (aims: class, e.g. Control, Subcategory)."),
+            Query(
+                min_length=1,
+                description="Only items of this kind (aims: class, e.g. Control, Subcategory).",
+            ),
         ] = None,
         parent: Annotated[
             str | None,
-            Query(description="Only the direct children of this item (CURIE, IRI or notation)."),
+            Query(
+                min_length=1,
+                description="Only the direct children of this item (CURIE, IRI or notation).",
+            ),
         ] = None,
         limit: Annotated[
             int | None, Query(ge=1, le=1000, description="Page size (default: setting).")

@@ -12,7 +12,7 @@ import hmac
 import io
 import json
 from datetime import date
-from typing import Annotated, Any, Final
+from typing import Annotated, Any, Final, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
@@ -21,6 +21,8 @@ from rdflib import RDF
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from aims_graph.api.common import DATE_PATTERN
+from aims_graph.api.limits import RateLimiter
 from aims_graph.api.problems import ProblemError
 from aims_graph.api.sparql import negotiate
 from aims_graph.config import Settings
@@ -28,7 +30,7 @@ from aims_graph.coverage import VERDICTS, CoverageInputError, coverage_rows, cov
 from aims_graph.orgdata.model import SHEETS, org_graph_iri
 from aims_graph.orgdata.problems import OrgDataError
 from aims_graph.orgdata.registry import Organisation, RegistryError
-from aims_graph.orgdata.service import OrgService, UploadMode
+from aims_graph.orgdata.service import OrgService, UploadMode, UploadTooLargeError
 from aims_graph.orgdata.templates import template
 from aims_graph.validation import LAW_MODES
 from aims_graph.xlsx import XLSX_MEDIA_TYPE
@@ -51,14 +53,24 @@ DATA_TYPES: Final = {
 _PRIVATE: Final = {"Cache-Control": "private, no-store"}
 OrgIdPath = Annotated[str, Path(pattern=ORG_ID_PATTERN, max_length=100)]
 AsOfQuery = Annotated[
-    str | None, Query(description="Judge on this day (YYYY-MM-DD; default today).")
+    str | None,
+    Query(
+        description="Judge on this day (YYYY-MM-DD; default today).",
+        pattern=DATE_PATTERN,
+        json_schema_extra={"format": "date"},
+    ),
 ]
 LawQuery = Annotated[
-    str,
+    Literal["in-force", "original", "amended"],
     Query(description="EU AI Act dates: in-force (as the law stood that day), original, amended."),
 ]
 FormatQuery = Annotated[
-    str | None, Query(description="json, csv or xlsx (overrides the Accept header).")
+    Literal["json", "csv", "xlsx"] | None,
+    Query(description="json, csv or xlsx (overrides the Accept header)."),
+]
+TableFormatQuery = Annotated[
+    Literal["json", "csv"] | None,
+    Query(description="json or csv (overrides the Accept header)."),
 ]
 KindQuery = Annotated[
     str | None, Query(description=f"Sheet kind of a raw CSV body: {', '.join(SHEETS)}.")
@@ -81,7 +93,13 @@ class NewOrganisation(BaseModel):
     """The body of POST /orgs."""
 
     id: str = Field(pattern=ORG_ID_PATTERN, max_length=100, examples=["northwind"])
-    name: str = Field(min_length=1, max_length=200, examples=["Northwind Lending"])
+    name: str = Field(
+        min_length=1,
+        max_length=200,
+        # Printable text: no control characters, not only spaces.
+        pattern=r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
+        examples=["Northwind Lending"],
+    )
 
 
 def _org_body(org: Organisation) -> dict[str, Any]:
@@ -112,10 +130,11 @@ def _unauthorised(detail: str) -> ProblemError:
 
 
 class Authenticator:
-    """Maps a request's API key to the organisation holding it."""
+    """Maps a request's API key to the organisation holding it, within its rate limit."""
 
-    def __init__(self, service: OrgService) -> None:
+    def __init__(self, service: OrgService, limiter: RateLimiter) -> None:
         self.service = service
+        self.limiter = limiter
 
     def org_id(self, request: Request) -> str | None:
         """The caller's organisation; None without a key; 401 for a key that is not valid."""
@@ -125,6 +144,7 @@ class Authenticator:
         org_id = self.service.registry.authenticate(token)
         if org_id is None:
             raise _unauthorised("The API key is not valid (unknown, mistyped or revoked).")
+        self.limiter.take(org_id)
         return org_id
 
     def org_graph(self, request: Request) -> str | None:
@@ -210,29 +230,6 @@ def _download(data: bytes, media_type: str, filename: str) -> Response:
         media_type=f"{media_type}; charset=utf-8" if text else media_type,
         headers={**_PRIVATE, "Content-Disposition": f'attachment; filename="{filename}"'},
     )
-
-
-async def _read_limited(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length")
-    too_large = ProblemError(
-        413,
-        "upload-too-large",
-        "Content Too Large",
-        f"The upload is larger than {limit} bytes, the limit of this service (setting "
-        "AIMS_GRAPH_MAX_UPLOAD_BYTES); split it and send the parts with POST (append).",
-        limit="max_upload_bytes",
-        value=limit,
-    )
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise too_large
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise too_large
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 async def _upload_sources(
@@ -383,7 +380,7 @@ def orgs_router(settings: Settings, auth: Authenticator) -> APIRouter:
                 "Bad Request",
                 f"kind={kind!r}: use one of {', '.join(SHEETS)}.",
             )
-        body = await _read_limited(request, settings.max_upload_bytes)
+        body = await request.body()  # BodyLimit has capped it at max_upload_bytes
         sources = await _upload_sources(request, body, kind)
         try:
             result = await run_in_threadpool(
@@ -391,6 +388,15 @@ def orgs_router(settings: Settings, auth: Authenticator) -> APIRouter:
             )
         except OrgDataError as exc:
             raise _import_problem(exc) from exc
+        except UploadTooLargeError as exc:
+            raise ProblemError(
+                413,
+                "upload-too-large",
+                "Content Too Large",
+                f"Nothing was stored: {exc}.",
+                limit="max_upload_triples",
+                value=exc.limit,
+            ) from exc
         return _json(
             {
                 "mode": result.mode,
@@ -443,7 +449,7 @@ def orgs_router(settings: Settings, auth: Authenticator) -> APIRouter:
         org_id: OrgIdPath,
         as_of: AsOfQuery = None,
         law: LawQuery = "in-force",
-        format: FormatQuery = None,
+        format: TableFormatQuery = None,
     ) -> Response:
         """Findings with the clause or article each enforces, a message and a fix."""
         org = await run_in_threadpool(auth.require, request, org_id)

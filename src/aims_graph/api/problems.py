@@ -8,12 +8,14 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
-from aims_graph.api_views import ApiInputError, CatalogError, NotFoundError
+from aims_graph.api_views import AmbiguousItemError, ApiInputError, CatalogError, NotFoundError
 from aims_graph.crosswalk import CrosswalkInputError
 from aims_graph.items import ItemResolutionError
 from aims_graph.queries import QueryError
 from aims_graph.store import StoreError
+from aims_graph.store.base import InvalidTermError
 
 PROBLEM_BASE: Final = "https://w3id.org/aims-graph/problems/"
 PROBLEM_MEDIA_TYPE: Final = "application/problem+json"
@@ -79,12 +81,16 @@ def problem_for(exc: Exception) -> ProblemError | None:
             str(exc),
             close_matches=exc.close_matches,
         )
+    if isinstance(exc, AmbiguousItemError):
+        return ProblemError(300, "ambiguous-item", "Ambiguous item", str(exc), choices=exc.choices)
     if isinstance(exc, ItemResolutionError):
         return ProblemError(404, "unknown-item", "Unknown item", str(exc), close_matches=[])
     if isinstance(exc, ApiInputError | CrosswalkInputError | QueryError):
         return ProblemError(400, "bad-parameter", "Bad Request", str(exc))
     if isinstance(exc, CatalogError):
         return ProblemError(500, "query-catalog-error", "Broken named query", str(exc))
+    if isinstance(exc, InvalidTermError):
+        return ProblemError(400, "bad-parameter", "Bad Request", str(exc))
     if isinstance(exc, StoreError):
         return ProblemError(500, "store-error", "Store error", str(exc))
     return None
@@ -104,7 +110,13 @@ def install_problem_handlers(app: FastAPI) -> None:
             raise exc
         return problem.response(request.url.path)
 
-    for cls in (ProblemError, NotFoundError, ItemResolutionError, ApiInputError):
+    for cls in (
+        ProblemError,
+        NotFoundError,
+        AmbiguousItemError,
+        ItemResolutionError,
+        ApiInputError,
+    ):
         app.add_exception_handler(cls, domain)
     app.add_exception_handler(CrosswalkInputError, domain)
     app.add_exception_handler(QueryError, domain)
@@ -130,8 +142,23 @@ def install_problem_handlers(app: FastAPI) -> None:
         detail = exc.detail if isinstance(exc.detail, str) else title
         if exc.status_code == 404 and detail == "Not Found":
             detail = f"No route matches {request.url.path}; see /docs for the API."
-        return ProblemError(
-            exc.status_code, slug, title, detail, headers=dict(exc.headers or {})
-        ).response(request.url.path)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            # Starlette names only the first route matching the path; list every one's methods.
+            allowed = _allowed_methods(app, request)
+            headers["Allow"] = ", ".join(allowed)
+            detail = f"{request.method} is not allowed here; use {', '.join(allowed)}."
+        return ProblemError(exc.status_code, slug, title, detail, headers=headers).response(
+            request.url.path
+        )
 
     app.add_exception_handler(StarletteHTTPException, http_error)
+
+
+def _allowed_methods(app: FastAPI, request: Request) -> list[str]:
+    methods: set[str] = set()
+    for route in app.router.routes:
+        match, _ = route.matches({**request.scope, "method": "GET"})
+        if match != Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return sorted(methods)

@@ -102,7 +102,11 @@ class OrgRegistry:
         """Register an organisation and issue its first key."""
         check_org_id(org_id)
         name = name.strip()
-        if not name or len(name) > _MAX_NAME or any(ord(c) < 32 for c in name):
+        if (
+            not name
+            or len(name) > _MAX_NAME
+            or any(ord(c) < 32 or 0x7F <= ord(c) <= 0x9F for c in name)
+        ):
             raise RegistryError(f"name: give 1-{_MAX_NAME} printable characters")
         with self._lock:
             if self.get(org_id) is not None:
