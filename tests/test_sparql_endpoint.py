@@ -38,7 +38,12 @@ ex:c ex:p "z" ; ex:q ex:a .
 """
 BULK_TTL = "".join(f"<{EX}s{i}> <{EX}n> {i} .\n" for i in range(150)).encode()
 SETTINGS = Settings(
-    store="memory:", query_timeout_s=1.0, max_rows=100, max_request_bytes=4096, sparql_workers=2
+    store="memory:",
+    query_timeout_s=1.0,
+    max_rows=100,
+    max_request_bytes=4096,
+    sparql_workers=2,
+    sparql_snapshot_interval_s=0,
 )
 SELECT_P = "SELECT ?s ?o WHERE { ?s <https://example.org/p> ?o } ORDER BY ?o"
 CONSTRUCT_P = "CONSTRUCT { ?s <https://example.org/p> ?o } WHERE { ?s <https://example.org/p> ?o }"

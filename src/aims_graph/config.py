@@ -34,6 +34,14 @@ class Settings(BaseModel):
             "time limit is stopped by killing its worker, so this is also the query concurrency."
         ),
     )
+    sparql_snapshot_interval_s: float = Field(
+        default=0.25,
+        ge=0,
+        description=(
+            "Shortest time between two snapshots of the embedded store for /sparql: under a "
+            "stream of writes, a query may see the data as it was up to this long ago."
+        ),
+    )
     max_request_bytes: int = Field(
         default=1_000_000,
         ge=1024,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -20,13 +21,15 @@ class Graph:
     settings: Settings
     build_report: loader.BuildReport
     _mappings: MappingService | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def mappings(self) -> MappingService:
-        """The in-memory item index and mapping graph, built on first use."""
-        if self._mappings is None:
-            self._mappings = MappingService.from_store(self.store, self.settings)
-        return self._mappings
+        """The in-memory item index and mapping graph, built on first use (by one thread)."""
+        with self._lock:
+            if self._mappings is None:
+                self._mappings = MappingService.from_store(self.store, self.settings)
+            return self._mappings
 
     def invalidate(self) -> None:
         """Forget the in-memory indexes (call after any graph in the store changed)."""

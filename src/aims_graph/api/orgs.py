@@ -11,7 +11,6 @@ import csv
 import hmac
 import io
 import json
-from datetime import date
 from typing import Annotated, Any, Final, Literal
 
 from fastapi import APIRouter, Path, Query, Request
@@ -25,6 +24,7 @@ from aims_graph.api.common import DATE_PATTERN
 from aims_graph.api.limits import RateLimiter
 from aims_graph.api.problems import ProblemError
 from aims_graph.api.sparql import negotiate
+from aims_graph.api_views import as_date
 from aims_graph.config import Settings
 from aims_graph.coverage import VERDICTS, CoverageInputError, coverage_rows, coverage_xlsx
 from aims_graph.orgdata.model import SHEETS, org_graph_iri
@@ -32,7 +32,6 @@ from aims_graph.orgdata.problems import OrgDataError
 from aims_graph.orgdata.registry import Organisation, RegistryError
 from aims_graph.orgdata.service import OrgService, UploadMode, UploadTooLargeError
 from aims_graph.orgdata.templates import template
-from aims_graph.validation import LAW_MODES
 from aims_graph.xlsx import XLSX_MEDIA_TYPE
 
 ORG_ID_PATTERN: Final = r"^[A-Za-z0-9_](?:[A-Za-z0-9._-]*[A-Za-z0-9_-])?$"
@@ -168,28 +167,6 @@ class Authenticator:
                 f"No organisation {org_id!r} is reachable with this API key.",
             )
         return org
-
-
-def _as_of(text: str | None) -> date:
-    if text is None:
-        return date.today()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ProblemError(
-            400, "bad-parameter", "Bad Request", f"as_of={text!r} is not a date; write YYYY-MM-DD."
-        ) from None
-
-
-def _law(mode: str) -> str:
-    if mode not in LAW_MODES:
-        raise ProblemError(
-            400,
-            "bad-parameter",
-            "Bad Request",
-            f"law={mode!r} is not a law mode; use one of {', '.join(LAW_MODES)}.",
-        )
-    return mode
 
 
 def _report_format(request: Request, fmt: str | None, offers: tuple[str, ...]) -> str:
@@ -453,7 +430,7 @@ def orgs_router(settings: Settings, auth: Authenticator) -> APIRouter:
     ) -> Response:
         """Findings with the clause or article each enforces, a message and a fix."""
         org = await run_in_threadpool(auth.require, request, org_id)
-        day, mode = _as_of(as_of), _law(law)
+        day, mode = as_date(as_of), law
         fmt = _report_format(request, format, ("json", "csv"))
         report = await run_in_threadpool(
             lambda: service.validation(org.id, as_of=day, law_mode=mode)
@@ -476,7 +453,7 @@ def orgs_router(settings: Settings, auth: Authenticator) -> APIRouter:
         name: str,
     ) -> Response:
         org = await run_in_threadpool(auth.require, request, org_id)
-        day, mode = _as_of(as_of), _law(law)
+        day, mode = as_date(as_of), law
         fmt = _report_format(request, fmt_param, ("json", "csv", "xlsx"))
         try:
             data = await run_in_threadpool(

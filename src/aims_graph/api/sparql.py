@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 import re
 import threading
@@ -292,6 +293,8 @@ class SparqlEndpoint:
         self.settings = settings
         self._pool: QueryPool | None = None
         self._pool_lock = threading.Lock()
+        #: As many queries in flight as there are workers to run them.
+        self.slots = asyncio.Semaphore(settings.sparql_workers)
 
     @property
     def pool(self) -> QueryPool | None:
@@ -305,6 +308,7 @@ class SparqlEndpoint:
                     store,
                     workers=self.settings.sparql_workers,
                     timeout_s=self.settings.query_timeout_s,
+                    min_interval_s=self.settings.sparql_snapshot_interval_s,
                 )
             return self._pool
 
@@ -551,7 +555,19 @@ def sparql_router(
         media_type = negotiate(request.headers.get("accept"), offers)
         if media_type is None:
             raise _not_acceptable(offers)
-        body = await run_in_threadpool(endpoint.execute, query, media_type, dataset)
+        # Wait for a query worker here, on the event loop, not in a pool thread: a queue of
+        # /sparql requests must not take every thread the other routes need.
+        try:
+            await asyncio.wait_for(endpoint.slots.acquire(), settings.query_timeout_s)
+        except TimeoutError:
+            raise _store_problem(
+                PoolBusyError(f"every query worker stayed busy for {settings.query_timeout_s:g} s"),
+                settings,
+            ) from None
+        try:
+            body = await run_in_threadpool(endpoint.execute, query, media_type, dataset)
+        finally:
+            endpoint.slots.release()
         return Response(body, media_type=_text_media(media_type), headers={"Vary": "Accept"})
 
     async def _describe(request: Request) -> Response:

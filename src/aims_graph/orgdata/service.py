@@ -52,6 +52,7 @@ class OrgService:
         self.store = graph.store
         self.registry = OrgRegistry(graph.store)
         self._ctx: ValidationContext | None = None
+        self._engine: CoverageEngine | None = None
         self._ctx_lock = threading.Lock()
         self._org_locks: dict[str, threading.Lock] = {}
         self._locks_lock = threading.Lock()
@@ -64,6 +65,14 @@ class OrgService:
     def mappings(self) -> MappingService:
         """The standards' item index and mapping graph."""
         return self.graph.mappings
+
+    @property
+    def coverage_engine(self) -> CoverageEngine:
+        """The coverage engine over the standards, built on first use (it reads them once)."""
+        with self._ctx_lock:
+            if self._engine is None:
+                self._engine = CoverageEngine(self.mappings, self.store)
+            return self._engine
 
     @property
     def validation_context(self) -> ValidationContext:
@@ -117,7 +126,7 @@ class OrgService:
         law_mode: str,
     ) -> dict[str, Any]:
         """The coverage report of a target (JSON-ready); CoverageInputError on a bad target."""
-        engine = CoverageEngine(self.mappings, self.store)
+        engine = self.coverage_engine
         report = engine.coverage(
             self.data(org_id),
             target,

@@ -245,9 +245,20 @@ def _context() -> Any:
 class QueryPool:
     """Worker processes running queries on a snapshot of an embedded store, with a time limit."""
 
-    def __init__(self, store: OxigraphStore, *, workers: int, timeout_s: float) -> None:
+    def __init__(
+        self,
+        store: OxigraphStore,
+        *,
+        workers: int,
+        timeout_s: float,
+        min_interval_s: float = 0.0,
+    ) -> None:
         self.store = store
         self.timeout_s = timeout_s
+        # Under a stream of writes, one snapshot (and one reload per worker) per interval at
+        # most, rather than one per query.
+        self.min_interval_s = min_interval_s
+        self._taken = 0.0
         self._ctx = _context()
         self._dir = Path(tempfile.mkdtemp(prefix="aims-graph-sparql-"))
         self._lock = threading.Lock()
@@ -261,6 +272,7 @@ class QueryPool:
         snap = self._snapshot()
         for _ in range(workers):
             self._idle.put(self._start_worker(snap))
+        self._release(snap)
 
     # snapshots
 
@@ -284,10 +296,19 @@ class QueryPool:
             self._fingerprint = None
 
     def _snapshot(self) -> _Snapshot:
+        """The current snapshot (made anew when the store changed), held for the caller.
+
+        The caller gets it with one more user and must call :meth:`_release`; without that, a
+        newer snapshot taken by another thread could sweep it away before a worker loads it.
+        """
         with self._lock:
-            fingerprint = self._store_fingerprint()
+            now = time.monotonic()
+            fresh = self._current is not None and now - self._taken < self.min_interval_s
+            fingerprint = self._fingerprint if fresh else self._store_fingerprint()
             if self._current is not None and fingerprint == self._fingerprint:
+                self._current.users += 1
                 return self._current
+            self._taken = now
             version = self._next_version
             self._next_version += 1
             target = self._dir / f"v{version}"
@@ -302,12 +323,16 @@ class QueryPool:
             if kind == "nquads":
                 target = target.with_suffix(".nq")
                 native.dump(output=str(target), format=ox.RdfFormat.N_QUADS)
-            snap = _Snapshot(version, kind, str(target))
+            snap = _Snapshot(version, kind, str(target), users=1)
             self._snapshots[version] = snap
             self._current = snap
             self._fingerprint = fingerprint
             self._sweep()
             return snap
+
+    def _release(self, snap: _Snapshot) -> None:
+        with self._lock:
+            snap.users -= 1
 
     def _sweep(self) -> None:
         """Delete snapshots no worker is loading or querying (call with the lock held)."""
@@ -346,7 +371,9 @@ class QueryPool:
             if worker in self._all:
                 self._all.remove(worker)
         if not self._closed:
-            self._idle.put(self._start_worker(self._current or self._snapshot()))
+            snap = self._snapshot()
+            self._idle.put(self._start_worker(snap))
+            self._release(snap)
 
     def pids(self) -> list[int]:
         """Process ids of the live workers (for tests and monitoring)."""
@@ -378,11 +405,10 @@ class QueryPool:
         try:
             worker = self._idle.get(timeout=self.timeout_s)
         except queue.Empty:
+            self._release(snap)
             raise PoolBusyError(
                 f"all {len(self._all)} query workers stayed busy for {self.timeout_s:g} s"
             ) from None
-        with self._lock:
-            snap.users += 1
         healthy = False
         try:
             self._ensure_loaded(worker, snap)
@@ -394,8 +420,7 @@ class QueryPool:
         except (EOFError, OSError, BrokenPipeError) as exc:
             raise StoreError(f"query worker died: {exc!r}") from exc
         finally:
-            with self._lock:
-                snap.users -= 1
+            self._release(snap)
             if healthy:
                 self._idle.put(worker)
             else:
