@@ -119,6 +119,22 @@ def test_nothing_calls_out(base: str, recorder: tuple[str, list[str]]) -> None:
     assert calls == []
 
 
+def test_cli_validate_fetches_no_remote_context(
+    recorder: tuple[str, list[str]], tmp_path: Any
+) -> None:
+    from typer.testing import CliRunner
+
+    from aims_graph.cli import app
+
+    url, calls = recorder
+    doc = tmp_path / "org.jsonld"
+    doc.write_text(json.dumps({"@context": f"{url}/ctx.jsonld", "@id": f"{ORG}system/x"}))
+    result = CliRunner().invoke(app, ["validate", str(doc)])
+    assert result.exit_code == 2
+    assert "cannot parse" in result.output + (result.stderr or "")
+    assert calls == []
+
+
 # -- limits --------------------------------------------------------------------------------
 
 

@@ -25,7 +25,6 @@ out = Console()
 err = Console(stderr=True)
 EXIT_FINDINGS = 1
 EXIT_INPUT = 2
-_RDF_SUFFIXES = {".ttl": "turtle", ".jsonld": "json-ld", ".json": "json-ld", ".nt": "nt"}
 _FORMATS = ("table", "json", "csv")
 _STYLE = {"violation": "bold red", "warning": "yellow", "upcoming": "cyan", "info": "dim"}
 _VERDICT_STYLE = {"covered": "green", "partly": "yellow", "gap": "bold red"}
@@ -82,15 +81,16 @@ def read_org(files: Sequence[Path], org_id: str | None, index: Any | None) -> Gr
     for f in files:
         if not f.is_file():
             raise _fail(f"{f}: no such file")
-    if all(f.suffix.lower() in _RDF_SUFFIXES for f in files):
+    from aims_graph.orgdata.importer import RDF_FORMATS, import_files, parse_rdf
+
+    if all(f.suffix.lower() in RDF_FORMATS for f in files):
         g = Graph()
         for f in files:
             try:
-                g.parse(f, format=_RDF_SUFFIXES[f.suffix.lower()])
-            except Exception as exc:  # rdflib raises many parser-specific types
-                raise _fail(f"{f}: cannot parse: {exc}") from exc
+                g += parse_rdf(f.read_bytes(), RDF_FORMATS[f.suffix.lower()])
+            except ValueError as exc:
+                raise _fail(f"{f}: {exc}") from exc
         return g
-    from aims_graph.orgdata import import_files
 
     if index is None:
         raise _fail("reading sheets needs the catalog index")

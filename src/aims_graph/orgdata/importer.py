@@ -169,28 +169,31 @@ def _add_workbook(sheets: SheetImporter, name: str, data: bytes) -> None:
         )
 
 
-def read_rdf(name: str, data: bytes, org_id: str, fmt: str) -> tuple[Graph, list[ImportProblem]]:
-    """Parse Turtle / JSON-LD / N-Triples, skolemise blank nodes, check it is org data only."""
-    # Oxigraph's parsers fetch nothing: a remote JSON-LD context, for one, is a parse error
-    # here, where rdflib would download it (a request to wherever the upload points).
+def parse_rdf(data: bytes, fmt: str) -> Graph:
+    """Parse Turtle / JSON-LD / N-Triples triples; ValueError naming the fault otherwise.
+
+    Oxigraph's parsers fetch nothing: a remote JSON-LD context, for one, is a parse error here,
+    where rdflib would download it (a request to wherever the file points).
+    """
     try:
         quads = list(ox.parse(data, format=OX_FORMATS[fmt]))
     except (SyntaxError, ValueError) as exc:
-        return Graph(), [
-            ImportProblem(name, f"cannot parse as {fmt}: {exc}", "fix the syntax at that place")
-        ]
+        raise ValueError(f"cannot parse as {fmt}: {exc}") from exc
     if any(not isinstance(q.graph_name, ox.DefaultGraph) for q in quads):
-        return Graph(), [
-            ImportProblem(
-                name,
-                "the file has named graphs",
-                "send plain triples; the organisation's graph is chosen by the service",
-            )
-        ]
-    raw = Graph()
+        raise ValueError("the file has named graphs; send plain triples")
+    graph = Graph()
     if quads:
         nt = ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES)
-        raw.parse(data=nt, format="nt")
+        graph.parse(data=nt, format="nt")
+    return graph
+
+
+def read_rdf(name: str, data: bytes, org_id: str, fmt: str) -> tuple[Graph, list[ImportProblem]]:
+    """Parse Turtle / JSON-LD / N-Triples, skolemise blank nodes, check it is org data only."""
+    try:
+        raw = parse_rdf(data, fmt)
+    except ValueError as exc:
+        return Graph(), [ImportProblem(name, str(exc), "fix the file at that place")]
     graph = _skolemise(raw, org_id)
     return graph, check_org_graph(graph, org_id, name)
 
