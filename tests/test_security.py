@@ -375,7 +375,7 @@ def test_schemathesis_all_checks_pass(built_store: Store, tmp_path: Any) -> None
                 "--seed",
                 "20261128",
                 "--workers",
-                "2",
+                "1",
                 "-H",
                 f"Authorization: Bearer {key}",
             ],

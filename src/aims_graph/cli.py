@@ -183,7 +183,15 @@ def serve(
     with _graph() as graph:
         graph.settings = settings
         err.print(f"serving on http://{settings.host}:{settings.port}")
-        uvicorn.run(create_app(graph), host=settings.host, port=settings.port, log_level="info")
+        # Keep idle connections 30 s (uvicorn's default is 5): a client that pauses between
+        # requests on a busy machine should not find its connection reset.
+        uvicorn.run(
+            create_app(graph),
+            host=settings.host,
+            port=settings.port,
+            log_level="info",
+            timeout_keep_alive=30,
+        )
 
 
 from aims_graph.cli_mappings import register as _register_mappings  # noqa: E402

@@ -35,7 +35,7 @@ class Settings(BaseModel):
         ),
     )
     sparql_snapshot_interval_s: float = Field(
-        default=0.25,
+        default=1.0,
         ge=0,
         description=(
             "Shortest time between two snapshots of the embedded store for /sparql: under a "
