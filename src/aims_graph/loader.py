@@ -15,7 +15,13 @@ from pathlib import Path
 from aims_graph import resources
 from aims_graph.config import Settings
 from aims_graph.frameworks import FRAMEWORKS
-from aims_graph.graphs import META_GRAPH, refresh_standards_view, standards_view_present
+from aims_graph.graphs import (
+    META_GRAPH,
+    add_to_standards_view,
+    refresh_standards_view,
+    standards_view_present,
+    view_sources,
+)
 from aims_graph.namespaces import AIMS, GRAPH, graph_iri
 from aims_graph.store import Store, Term
 
@@ -121,7 +127,12 @@ def build(
     new: dict[str, str] = {}
     changed_any = False
     present = set(store.graphs())
-    view_stale = not standards_view_present(store)
+    # The view (the default graph) is kept in step cheaply: graphs new to the store are copied
+    # in as they come; a replaced or dropped graph makes it rewritten whole. A graph computed
+    # from the store reads the graphs before it through the view, so pending copies are made
+    # first.
+    rewrite = not standards_view_present(store)
+    pending: list[str] = []
     for src in sources:
         digest = src.digest()
         new[src.graph] = digest
@@ -132,23 +143,32 @@ def build(
             continue
         if progress:
             progress(src.graph.removeprefix(GRAPH))
-        if src.depends_on_store and view_stale:
-            # It reads the standards through the default graph, which must show what came before.
-            refresh_standards_view(store)
-            view_stale = False
+        if src.depends_on_store:
+            rewrite, pending = _sync_view(store, rewrite, pending)
         data, media_type = src.build(store)
         store.put_graph(src.graph, data, media_type)
         report.loaded.append(src.graph)
-        changed_any = view_stale = True
+        changed_any = True
+        rewrite = rewrite or src.graph in present
+        pending.append(src.graph)
     wanted = {s.graph for s in sources}
     for g in store.graphs():
         name = g.removeprefix(GRAPH)
         if g.startswith(GRAPH) and name.startswith(MANAGED_PREFIXES) and g not in wanted:
             store.drop_graph(g)
             report.dropped.append(g)
-            view_stale = True
-    if view_stale or new != old:
+            rewrite = True
+    if new != old:
         _write_digests(store, new)
-        refresh_standards_view(store)
+    _sync_view(store, rewrite, pending)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _sync_view(store: Store, rewrite: bool, pending: list[str]) -> tuple[bool, list[str]]:
+    """Bring the standards view up to date; returns the cleared (rewrite, pending) state."""
+    if rewrite:
+        refresh_standards_view(store)
+    elif pending:
+        add_to_standards_view(store, view_sources(pending))
+    return False, []

@@ -178,6 +178,16 @@ class OxigraphStore:
             raise StoreError(f"cannot parse data for graph <{graph}>: {exc}") from exc
         self.update(_insert_data(g, quads))
 
+    def copy_to_default_graph(self, sources: list[str]) -> None:
+        """Add the triples of the named graphs ``sources`` to the default graph (bulk load)."""
+        default = ox.DefaultGraph()
+        self._store.bulk_extend(
+            ox.Quad(q.subject, q.predicate, q.object, default)
+            for name in sources
+            for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(name))
+        )
+        self.writes += 1
+
     def drop_graph(self, graph: str) -> None:
         """Remove a named graph (no error when absent)."""
         g = ox.NamedNode(graph)
