@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: serve test test-slow lint bench java catalogs clean
+.PHONY: serve test test-slow lint bench bench-quick java catalogs clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,12 +27,18 @@ test-slow: $(STAMP) java
 	$(PY) -m pytest -n 2 -q -m 'slow and not bench'
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check src tests scripts
-	$(VENV)/bin/ruff format --check src tests scripts
-	$(VENV)/bin/mypy src
+	$(VENV)/bin/ruff check src tests scripts bench
+	$(VENV)/bin/ruff format --check src tests scripts bench
+	$(VENV)/bin/mypy src bench
 
+# Benchmarks against baselines measured in the same run; the table goes to bench/RESULTS.md.
 bench: $(STAMP)
+	$(PY) -m bench.run --output bench/RESULTS.md
 	$(PY) -m pytest -q -s -m bench -o addopts=''
+
+# A few repeats of each benchmark, so that CI keeps them running (no table written).
+bench-quick: $(STAMP)
+	$(PY) -m bench.run --quick
 
 catalogs: $(STAMP)
 	$(VENV)/bin/aims-graph build-catalogs

@@ -1,0 +1,212 @@
+"""Benchmarks on the real graph, each against a baseline measured in the same run.
+
+    python -m bench.run [--quick] [--output bench/RESULTS.md]
+
+Prints and writes a Markdown table: median and p99 of repeated runs, the baseline's median, and
+the ratio baseline / ours (above 1: we are faster). A first part of issue 7: the synthetic
+5/50/200-framework graphs, the HTTP load comparison and the scale-out modes are not here yet.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import shutil
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import rdflib
+
+from aims_graph import loader, resources
+from aims_graph.coverage import CoverageEngine
+from aims_graph.crosswalk import MappingService
+from aims_graph.items import ItemIndex
+from aims_graph.orgdata import import_files
+from aims_graph.queries import bind, load_catalog
+from aims_graph.store import OxigraphStore
+
+AS_OF = date(2026, 11, 28)
+EXAMPLE = resources.examples_dir() / "northwind"
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Median and 99th percentile of repeated runs, in seconds."""
+
+    median: float
+    p99: float
+    runs: int
+
+
+@dataclass(frozen=True)
+class Result:
+    """One benchmark: ours against a baseline."""
+
+    name: str
+    ours: Timing
+    baseline_name: str
+    baseline: Timing | None
+    target: str
+
+    @property
+    def ratio(self) -> float | None:
+        """Baseline median over ours (above 1: ours is faster)."""
+        if self.baseline is None or self.ours.median == 0:
+            return None
+        return self.baseline.median / self.ours.median
+
+
+def measure(fn: Callable[[], object], runs: int, warmup: int = 1) -> Timing:
+    """Time ``fn`` ``runs`` times after ``warmup`` untimed calls."""
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    times.sort()
+    p99 = times[min(len(times) - 1, max(0, round(0.99 * len(times)) - 1))]
+    return Timing(statistics.median(times), p99, runs)
+
+
+def _fmt(seconds: float | None) -> str:
+    if seconds is None:
+        return "–"
+    return f"{seconds * 1000:.2f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+def run(quick: bool) -> list[Result]:
+    """Run every benchmark; ``quick`` repeats each only a few times (CI keeps them from rotting)."""
+    n = 5 if quick else 50
+    results: list[Result] = []
+
+    # Build: cold from the files into a fresh on-disk store, against the in-memory build; warm.
+    def cold_disk() -> None:
+        folder = Path(tempfile.mkdtemp(prefix="aims-bench-"))
+        try:
+            store = OxigraphStore(folder / "db")
+            loader.build(store)
+            store.close()
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    cold_runs = 2 if quick else 5
+    results.append(
+        Result(
+            "build, cold, on disk",
+            measure(cold_disk, cold_runs, warmup=0),
+            "build, cold, in memory",
+            measure(lambda: loader.build(OxigraphStore()), cold_runs, warmup=0),
+            "≤ 2 s",
+        )
+    )
+    store = OxigraphStore()
+    loader.build(store)
+    results.append(
+        Result(
+            "build, warm (nothing changed)",
+            measure(lambda: loader.build(store), n),
+            "",
+            None,
+            "≤ 0.5 s",
+        )
+    )
+
+    # Crosswalk: the API's engine, the named query on Oxigraph, the same query on rdflib.
+    svc = MappingService.from_store(store)
+    catalog = load_catalog()
+    query = catalog["crosswalk"]
+    args = {"item": "iso42001:A.6.2.4", "target": "iso27001-2022"}
+    text, bindings = bind(query, args, lambda t: svc.resolve(t).iri)
+    ours = measure(lambda: svc.crosswalk("iso42001:A.6.2.4", "iso27001-2022"), n)
+    sparql = measure(lambda: store.select(text, bindings), n)
+    results.append(
+        Result("crosswalk A.6.2.4 → 27001:2022", ours, "named query, Oxigraph", sparql, "≤ 1 ms")
+    )
+    view = rdflib.Graph()
+    view.parse(data=store.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"), format="nt")
+    init = {
+        k: rdflib.URIRef(v.value) if v.kind == "uri" else rdflib.Literal(v.value)
+        for k, v in bindings.items()
+    }
+    rdf_runs = 2 if quick else 5
+    results.append(
+        Result(
+            "named crosswalk query, Oxigraph",
+            sparql,
+            "same query, rdflib in memory",
+            measure(lambda: list(view.query(text, initBindings=init)), rdf_runs),
+            "",
+        )
+    )
+
+    # Coverage of the example organisation.
+    index = ItemIndex.from_store(store)
+    paths = sorted(EXAMPLE.glob("*.csv"))
+    org = import_files(paths, "northwind", index).graph
+    engine = CoverageEngine(svc, store)
+    for target in ("iso42001", "eu-ai-act", "nist-ai-rmf"):
+
+        def held(t: str = target) -> object:
+            return engine.coverage(org, t, as_of=AS_OF)
+
+        def fresh(t: str = target) -> object:
+            return CoverageEngine(svc, store).coverage(org, t, as_of=AS_OF)
+
+        results.append(
+            Result(
+                f"coverage of Northwind, {target}",
+                measure(held, n),
+                "engine built per call",
+                measure(fresh, max(2, n // 5)),
+                "≤ 5 ms",
+            )
+        )
+    return results
+
+
+def table(results: list[Result]) -> str:
+    """The results as a Markdown table."""
+    lines = [
+        "| benchmark | median | p99 | runs | baseline | baseline median | ratio | target |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        ratio = f"{r.ratio:.1f}×" if r.ratio is not None else "–"
+        lines.append(
+            f"| {r.name} | {_fmt(r.ours.median)} | {_fmt(r.ours.p99)} | {r.ours.runs} | "
+            f"{r.baseline_name or '–'} | {_fmt(r.baseline.median if r.baseline else None)} | "
+            f"{ratio} | {r.target or '–'} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    """Run the benchmarks, print the table and write it."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="few repeats (CI)")
+    parser.add_argument("--output", type=Path, default=None, help="Markdown file to write")
+    ns = parser.parse_args()
+    started = time.perf_counter()
+    results = run(ns.quick)
+    text = table(results)
+    machine = (
+        f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}"
+    )
+    header = (
+        f"# Benchmark results\n\n`python -m bench.run{' --quick' if ns.quick else ''}` on "
+        f"{machine}, {date.today().isoformat()}, {time.perf_counter() - started:.0f} s in all.\n\n"
+    )
+    print(header + text)
+    if ns.output is not None:
+        ns.output.write_text(header + text + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
