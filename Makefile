@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: serve test test-slow lint bench bench-quick java catalogs clean
+.PHONY: serve test test-slow lint bench bench-quick java chromium catalogs clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -16,14 +16,18 @@ $(STAMP): pyproject.toml
 java:
 	@bash scripts/ensure-java.sh
 
+# The web explorer's browser tests drive Debian's chromium through Playwright.
+chromium:
+	@bash scripts/ensure-chromium.sh
+
 serve: $(STAMP)
 	$(VENV)/bin/aims-graph serve
 
 # The default suite (under 3 minutes on 2 cores); CI also runs test-slow.
-test: $(STAMP) java
+test: $(STAMP) java chromium
 	$(PY) -m pytest -n 2 -q -m 'not slow and not bench'
 
-test-slow: $(STAMP) java
+test-slow: $(STAMP) java chromium
 	$(PY) -m pytest -n 2 -q -m 'slow and not bench'
 
 lint: $(STAMP)
@@ -32,12 +36,12 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy src bench
 
 # Benchmarks against baselines measured in the same run; the table goes to bench/RESULTS.md.
-bench: $(STAMP)
+bench: $(STAMP) chromium
 	$(PY) -m bench.run --output bench/RESULTS.md
 	$(PY) -m pytest -q -s -m bench -o addopts=''
 
 # A few repeats of each benchmark, so that CI keeps them running (no table written).
-bench-quick: $(STAMP)
+bench-quick: $(STAMP) chromium
 	$(PY) -m bench.run --quick
 
 catalogs: $(STAMP)

@@ -12,11 +12,8 @@ from __future__ import annotations
 import argparse
 import platform
 import shutil
-import statistics
 import tempfile
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -31,56 +28,13 @@ from aims_graph.orgdata import import_files
 from aims_graph.queries import bind, load_catalog
 from aims_graph.store import OxigraphStore
 from bench.synthetic import large_organisation
+from bench.timing import Result, Timing, fmt, measure
+
+# Re-exported for the benchmark modules written against bench.run (moved to bench.timing).
+__all__ = ["Result", "Timing", "main", "measure", "run", "table"]
 
 AS_OF = date(2026, 11, 28)
 EXAMPLE = resources.examples_dir() / "northwind"
-
-
-@dataclass(frozen=True)
-class Timing:
-    """Median and 99th percentile of repeated runs, in seconds."""
-
-    median: float
-    p99: float
-    runs: int
-
-
-@dataclass(frozen=True)
-class Result:
-    """One benchmark: ours against a baseline."""
-
-    name: str
-    ours: Timing
-    baseline_name: str
-    baseline: Timing | None
-    target: str
-
-    @property
-    def ratio(self) -> float | None:
-        """Baseline median over ours (above 1: ours is faster)."""
-        if self.baseline is None or self.ours.median == 0:
-            return None
-        return self.baseline.median / self.ours.median
-
-
-def measure(fn: Callable[[], object], runs: int, warmup: int = 1) -> Timing:
-    """Time ``fn`` ``runs`` times after ``warmup`` untimed calls."""
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    times.sort()
-    p99 = times[min(len(times) - 1, max(0, round(0.99 * len(times)) - 1))]
-    return Timing(statistics.median(times), p99, runs)
-
-
-def _fmt(seconds: float | None) -> str:
-    if seconds is None:
-        return "–"
-    return f"{seconds * 1000:.2f} ms" if seconds < 1 else f"{seconds:.2f} s"
 
 
 def run(quick: bool) -> list[Result]:
@@ -188,6 +142,9 @@ def run(quick: bool) -> list[Result]:
             "≤ 1 s",
         )
     )
+    from bench import explorer_render  # needs chromium; imported here so the rest runs without
+
+    results.extend(explorer_render.results(quick))
     return results
 
 
@@ -200,8 +157,8 @@ def table(results: list[Result]) -> str:
     for r in results:
         ratio = f"{r.ratio:.1f}×" if r.ratio is not None else "–"
         lines.append(
-            f"| {r.name} | {_fmt(r.ours.median)} | {_fmt(r.ours.p99)} | {r.ours.runs} | "
-            f"{r.baseline_name or '–'} | {_fmt(r.baseline.median if r.baseline else None)} | "
+            f"| {r.name} | {fmt(r.ours.median)} | {fmt(r.ours.p99)} | {r.ours.runs} | "
+            f"{r.baseline_name or '–'} | {fmt(r.baseline.median if r.baseline else None)} | "
             f"{ratio} | {r.target or '–'} |"
         )
     return "\n".join(lines)

@@ -16,6 +16,7 @@ from aims_graph.api.openapi import install_openapi
 from aims_graph.api.orgs import Authenticator, orgs_router
 from aims_graph.api.problems import install_problem_handlers
 from aims_graph.api.sparql import sparql_router
+from aims_graph.api.web import web_router
 from aims_graph.frameworks import BY_PREFIX, BY_SLUG
 from aims_graph.orgdata.service import OrgService
 from aims_graph.queries import load_catalog
@@ -66,4 +67,5 @@ def create_app(graph: Graph) -> FastAPI:
         upload_limit=settings.max_upload_bytes,
     )
     app.include_router(docs_router(graph))
+    app.include_router(web_router())
     return app

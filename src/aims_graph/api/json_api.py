@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 
 from aims_graph.api.crosswalk import crosswalk_router
+from aims_graph.api.explorer_data import explorer_data_router
 from aims_graph.api.frameworks import frameworks_router
 from aims_graph.api.items import items_router
 from aims_graph.api.queries import queries_router
@@ -35,4 +36,10 @@ def json_api_routers(graph: Graph, views: ApiViews | None = None) -> list[APIRou
 
     first = frameworks_router(views)
     first.lifespan_context = lifespan
-    return [first, items_router(views), crosswalk_router(views), queries_router(views)]
+    return [
+        first,
+        items_router(views),
+        crosswalk_router(views),
+        queries_router(views),
+        explorer_data_router(views),
+    ]

@@ -27,6 +27,7 @@ def _info(q: NamedQuery, base: str) -> dict[str, Any]:
         "params": [p.__dict__ for p in q.params],
         "url": url,
         "example_url": url + ("?" + urlencode(example) if example else ""),
+        "sparql": q.sparql,
     }
 
 

@@ -265,6 +265,7 @@ class QueryInfo(_Model):
     params: list[QueryParam]
     url: str = Field(description="Where to run it (GET with the parameters as a query string).")
     example_url: str = Field(description="The query run with its example parameters.")
+    sparql: str = Field(description="The query text (its parameters are bound as variables).")
 
 
 class QueryResult(_Model):
@@ -275,3 +276,31 @@ class QueryResult(_Model):
     columns: list[str]
     count: int
     rows: list[dict[str, Any]]
+
+
+class MappingCount(_Model):
+    """How many mappings touch one item."""
+
+    stated: int = Field(description="Stated mappings with the item as subject or object.")
+    derived: int = Field(description="Derived mappings from the item.")
+
+
+class MappingCounts(_Model):
+    """Mapping counts of the items of one framework edition (items with none are left out)."""
+
+    framework: str
+    counts: dict[str, MappingCount] = Field(description="By item CURIE.")
+
+
+class PairMappings(_Model):
+    """The mappings behind one matrix cell: from one framework edition into another."""
+
+    first: str
+    second: str
+    first_title: str
+    second_title: str
+    derived_included: bool
+    stated: int = Field(description="Stated mappings between the two (each once, maybe inverse).")
+    derived: int = Field(description="Derived mappings from the first into the second.")
+    count: int = Field(description="Rows in `mappings`.")
+    mappings: list[MappingRow]
