@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: serve test test-slow lint bench bench-quick java chromium catalogs clean
+.PHONY: serve test test-slow lint bench bench-quick java chromium wrk catalogs clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -14,11 +14,15 @@ $(STAMP): pyproject.toml
 
 # HermiT (the OWL reasoner behind `aims-graph check`) runs on Java.
 java:
-	@bash scripts/ensure-java.sh
+	@bash scripts/ensure-debian-package.sh java default-jre-headless "the HermiT OWL reasoner"
 
 # The web explorer's browser tests drive Debian's chromium through Playwright.
 chromium:
-	@bash scripts/ensure-chromium.sh
+	@bash scripts/ensure-debian-package.sh $${AIMS_GRAPH_CHROMIUM:-/usr/bin/chromium} chromium "the explorer's browser tests"
+
+# The HTTP load benchmark's client.
+wrk:
+	@bash scripts/ensure-debian-package.sh wrk wrk "the HTTP load benchmark"
 
 serve: $(STAMP)
 	$(VENV)/bin/aims-graph serve
@@ -36,12 +40,12 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy src bench
 
 # Benchmarks against baselines measured in the same run; the table goes to bench/RESULTS.md.
-bench: $(STAMP) chromium
+bench: $(STAMP) chromium wrk
 	$(PY) -m bench.run --output bench/RESULTS.md
 	$(PY) -m pytest -q -s -m bench -o addopts=''
 
 # A few repeats of each benchmark, so that CI keeps them running (no table written).
-bench-quick: $(STAMP) chromium
+bench-quick: $(STAMP) chromium wrk
 	$(PY) -m bench.run --quick
 
 catalogs: $(STAMP)

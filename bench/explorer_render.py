@@ -66,7 +66,7 @@ def _served() -> Iterator[str]:
 def results(quick: bool) -> list[Result]:
     """Item pages and the matrix, fresh tab and in-app, against the server-rendered item page."""
     if not Path(CHROMIUM).exists():
-        raise RuntimeError(f"{CHROMIUM} is missing: run scripts/ensure-chromium.sh")
+        raise RuntimeError(f"{CHROMIUM} is missing: run `make chromium`")
     from playwright.sync_api import sync_playwright
 
     runs = 2 if quick else 7

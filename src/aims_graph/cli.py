@@ -164,6 +164,15 @@ def check(
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to bind (default 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on (default 8000).")] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Server processes (default 1). Above 1 they share the store: an embedded one "
+            "read-only (no organisation writes), a sparql: one as it is.",
+        ),
+    ] = None,
 ) -> None:
     """Build the graph if needed and serve the API on HOST:PORT.
 
@@ -180,6 +189,11 @@ def serve(
         settings = settings.model_copy(update={"host": host})
     if port is not None:
         settings = settings.model_copy(update={"port": port})
+    if workers is not None:
+        settings = settings.model_copy(update={"workers": workers})
+    if settings.workers > 1:
+        _serve_workers(settings)
+        return
     with _graph() as graph:
         graph.settings = settings
         err.print(f"serving on http://{settings.host}:{settings.port}")
@@ -192,6 +206,24 @@ def serve(
             log_level="info",
             timeout_keep_alive=30,
         )
+
+
+def _serve_workers(settings: Settings) -> None:
+    """Build once here, let go of the store, then serve from several uvicorn worker processes."""
+    from aims_graph.api.workers import serve_workers
+
+    if settings.store == "memory:":
+        raise _fail(
+            "several workers cannot share a memory: store; use AIMS_GRAPH_STORE=oxigraph:PATH "
+            "or sparql:URL, or one worker"
+        )
+    with _graph():
+        pass  # RocksDB lets one process write: the workers open the built store after this
+    err.print(
+        f"serving on http://{settings.host}:{settings.port} with {settings.workers} workers"
+        + (" (embedded store read-only)" if settings.store.startswith("oxigraph:") else "")
+    )
+    serve_workers(settings)
 
 
 from aims_graph.cli_mappings import register as _register_mappings  # noqa: E402

@@ -18,6 +18,15 @@ class Settings(BaseModel):
     )
     host: str = Field(default="127.0.0.1", description="Address the server binds to.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port the server listens on.")
+    workers: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description=(
+            "Server processes of `aims-graph serve`. Above 1 they share the store: an embedded "
+            "one read-only (organisation writes are refused), a sparql: one as it is."
+        ),
+    )
     max_path_length: int = Field(
         default=2, ge=1, le=4, description="Longest mapping chain used for derived mappings."
     )

@@ -24,6 +24,9 @@ ORG_REGISTRY_GRAPH: Final = SYSTEM_GRAPHS + "organisations"
 META_GRAPH: Final = GRAPH + "meta"
 #: Stands for the store's default graph (the standards view) in lists of graph names.
 DEFAULT_GRAPH: Final = ""
+#: A named copy of the view on a remote SPARQL server, whose default graph the SPARQL protocol
+#: cannot name: listing the public graphs instead would repeat a triple stated in two of them.
+VIEW_GRAPH: Final = SYSTEM_GRAPHS + "standards-view"
 
 
 def is_private(graph: str) -> bool:
@@ -43,7 +46,7 @@ def view_sources(graphs: Iterable[str]) -> list[str]:
 
 def refresh_standards_view(store: Store) -> None:
     """Rewrite the default graph as the union of the public named graphs."""
-    store.update("CLEAR SILENT DEFAULT")
+    store.update(f"CLEAR SILENT DEFAULT ; DROP SILENT GRAPH <{VIEW_GRAPH}>")
     add_to_standards_view(store, view_sources(store.graphs()))
 
 
@@ -58,9 +61,16 @@ def add_to_standards_view(store: Store, graphs: Iterable[str]) -> None:
         store.copy_to_default_graph(names)
         return
     for name in names:
-        store.update(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}")
+        store.update(
+            f"INSERT {{ ?s ?p ?o . GRAPH <{VIEW_GRAPH}> {{ ?s ?p ?o }} }} "
+            f"WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}"
+        )
 
 
 def standards_view_present(store: Store) -> bool:
-    """True when the default graph holds anything (a store built before the view has none)."""
-    return store.ask("ASK { ?s ?p ?o }")
+    """True when the view is there (a store built before the view, or its named copy, has none)."""
+    from aims_graph.store.oxigraph import OxigraphStore
+
+    if isinstance(store, OxigraphStore):
+        return store.ask("ASK { ?s ?p ?o }")
+    return store.ask(f"ASK {{ ?s ?p ?o . GRAPH <{VIEW_GRAPH}> {{ ?s ?p ?o }} }}")

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from aims_graph import loader
 from aims_graph.config import Settings
 from aims_graph.crosswalk import MappingService
+from aims_graph.graphs import standards_view_present
 from aims_graph.stats import FrameworkStats, framework_stats
-from aims_graph.store import Store, open_store
+from aims_graph.store import Store, StoreError, open_store
 
 
 @dataclass
@@ -58,3 +59,23 @@ def open_graph(
         store.close()
         raise
     return Graph(store, settings, report)
+
+
+def open_built_graph(settings: Settings) -> Graph:
+    """Open a store another process built, without building: one of several server workers.
+
+    An embedded store is opened read-only (RocksDB lets one process write; any number read);
+    a ``sparql:`` store is shared as it is.
+    """
+    if settings.store == "memory:":
+        raise StoreError(
+            "several workers cannot share a memory: store (each would hold its own graph): "
+            "use oxigraph:PATH or sparql:URL, or one worker"
+        )
+    store = open_store(settings.store, read_only=True)
+    if not standards_view_present(store):
+        store.close()
+        raise StoreError(
+            f"the store {settings.store} holds no built graph: run `aims-graph build` first"
+        )
+    return Graph(store, settings, loader.BuildReport())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from fastapi import FastAPI
@@ -17,10 +18,11 @@ from aims_graph.api.orgs import Authenticator, orgs_router
 from aims_graph.api.problems import install_problem_handlers
 from aims_graph.api.sparql import sparql_router
 from aims_graph.api.web import web_router
+from aims_graph.config import Settings
 from aims_graph.frameworks import BY_PREFIX, BY_SLUG
 from aims_graph.orgdata.service import OrgService
 from aims_graph.queries import load_catalog
-from aims_graph.service import Graph
+from aims_graph.service import Graph, open_built_graph
 
 
 def create_app(graph: Graph) -> FastAPI:
@@ -36,8 +38,8 @@ def create_app(graph: Graph) -> FastAPI:
 
     @app.get("/health")
     def health() -> dict[str, Any]:
-        """Tell whether the service is up and its store answers."""
-        return {"status": "ok", "triples": graph.store.triple_count()}
+        """Tell whether the service is up and its store answers, and which process answered."""
+        return {"status": "ok", "triples": graph.store.triple_count(), "process": os.getpid()}
 
     @app.get("/stats")
     def stats() -> list[dict[str, Any]]:
@@ -69,3 +71,8 @@ def create_app(graph: Graph) -> FastAPI:
     app.include_router(docs_router(graph))
     app.include_router(web_router())
     return app
+
+
+def create_worker_app() -> FastAPI:
+    """The app of one of several uvicorn workers (``serve --workers N``), settings from the env."""
+    return create_app(open_built_graph(Settings.from_env()))

@@ -15,7 +15,7 @@ from aims_graph.crosswalk import CrosswalkInputError
 from aims_graph.items import ItemResolutionError
 from aims_graph.queries import QueryError
 from aims_graph.store import StoreError
-from aims_graph.store.base import InvalidTermError
+from aims_graph.store.base import InvalidTermError, ReadOnlyStoreError
 
 PROBLEM_BASE: Final = "https://w3id.org/aims-graph/problems/"
 PROBLEM_MEDIA_TYPE: Final = "application/problem+json"
@@ -91,6 +91,8 @@ def problem_for(exc: Exception) -> ProblemError | None:
         return ProblemError(500, "query-catalog-error", "Broken named query", str(exc))
     if isinstance(exc, InvalidTermError):
         return ProblemError(400, "bad-parameter", "Bad Request", str(exc))
+    if isinstance(exc, ReadOnlyStoreError):
+        return ProblemError(503, "read-only-store", "Read-only deployment", str(exc))
     if isinstance(exc, StoreError):
         return ProblemError(500, "store-error", "Store error", str(exc))
     return None

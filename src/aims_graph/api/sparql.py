@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from aims_graph.api.problems import PROBLEM_BASE as PROBLEM_BASE
 from aims_graph.api.problems import ProblemError as ProblemError
 from aims_graph.config import Settings
-from aims_graph.graphs import public_graphs
+from aims_graph.graphs import VIEW_GRAPH, public_graphs
 from aims_graph.service import Graph
 from aims_graph.store import OxigraphStore, QuerySyntaxError, StoreError
 from aims_graph.store.query_pool import (
@@ -347,11 +347,8 @@ class SparqlEndpoint:
         # and every format hold whatever the server supports; its own time limit is its own.
         graph_form = media_type in GRAPH_MEDIA_TYPES
         accept = "application/n-triples" if graph_form else "application/sparql-results+json"
-        # The protocol cannot name a server's default graph, so the view is spelt out as the
-        # public graphs it copies.
-        defaults = [g for g in dataset.default_graphs if g] + (
-            self.visible_graphs() if "" in dataset.default_graphs else []
-        )
+        # The protocol cannot name a server's default graph: the build keeps a named copy.
+        defaults = [g or VIEW_GRAPH for g in dataset.default_graphs]
         response = store.raw_query(
             query,
             accept,

@@ -14,7 +14,7 @@ from rdflib.namespace import OWL, RDF
 
 JRE_HINT = (
     "the OWL consistency check runs the HermiT reasoner, which needs Java: install a JRE "
-    "(e.g. `apt-get install default-jre-headless`, or run scripts/ensure-java.sh) and retry"
+    "(e.g. `apt-get install default-jre-headless`, or run `make java`) and retry"
 )
 
 

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from aims_graph.store.base import InvalidTermError, QuerySyntaxError, Row, StoreError, Term
+from aims_graph.store.base import (
+    InvalidTermError,
+    QuerySyntaxError,
+    ReadOnlyStoreError,
+    Row,
+    StoreError,
+    Term,
+)
 from aims_graph.store.binding import bind_values
 
 
@@ -42,6 +49,7 @@ class OxigraphStore:
 
     def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
         self.path = path
+        self.read_only = read_only and path is not None
         #: Counts this object's writes, so readers of snapshots notice them without polling files.
         self.writes = 0
         try:
@@ -128,8 +136,18 @@ class OxigraphStore:
         out = result.serialize(format=ox.RdfFormat.N_TRIPLES)
         return out if isinstance(out, bytes) else b""
 
+    def _writable(self) -> None:
+        if self.read_only:
+            raise ReadOnlyStoreError(
+                f"the store at {self.path} is open read-only in this process: the server runs "
+                "several workers over one embedded store, which only read. Writes need one "
+                "worker (AIMS_GRAPH_WORKERS=1) or a shared SPARQL server (AIMS_GRAPH_STORE="
+                "sparql:URL); see the README's deployment section."
+            )
+
     def update(self, sparql: str) -> None:
         """Run a SPARQL 1.1 Update."""
+        self._writable()
         try:
             self._store.update(sparql)
         except SyntaxError as exc:
@@ -146,6 +164,7 @@ class OxigraphStore:
         sees the graph half written; it costs a SPARQL update (about 20 µs a triple) instead of
         the bulk loader, so the build does without it.
         """
+        self._writable()
         fmt = ox.RdfFormat.from_media_type(media_type)
         if fmt is None:
             raise StoreError(f"unsupported RDF media type {media_type!r}")
@@ -168,6 +187,7 @@ class OxigraphStore:
 
     def add_triples(self, graph: str, data: bytes, media_type: str) -> None:
         """Add triples to a named graph in one transaction (a parse error adds nothing)."""
+        self._writable()
         fmt = ox.RdfFormat.from_media_type(media_type)
         if fmt is None:
             raise StoreError(f"unsupported RDF media type {media_type!r}")
@@ -180,6 +200,7 @@ class OxigraphStore:
 
     def copy_to_default_graph(self, sources: list[str]) -> None:
         """Add the triples of the named graphs ``sources`` to the default graph (bulk load)."""
+        self._writable()
         default = ox.DefaultGraph()
         self._store.bulk_extend(
             ox.Quad(q.subject, q.predicate, q.object, default)
@@ -190,6 +211,7 @@ class OxigraphStore:
 
     def drop_graph(self, graph: str) -> None:
         """Remove a named graph (no error when absent)."""
+        self._writable()
         g = ox.NamedNode(graph)
         if self._store.contains_named_graph(g):
             self._store.remove_graph(g)
@@ -217,7 +239,7 @@ class OxigraphStore:
 
     def close(self) -> None:
         """Flush to disk; pyoxigraph closes the store when the object is dropped."""
-        if self.path is not None:
+        if self.path is not None and not self.read_only:
             self._store.flush()
 
 

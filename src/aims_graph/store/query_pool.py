@@ -304,6 +304,13 @@ class QueryPool:
             target = self._dir / f"v{version}"
             native = self.store.native
             kind = "nquads"
+            if self.store.read_only and self.store.path is not None:
+                # Nobody writes a store opened read-only beside other readers: the workers
+                # read its folder itself, with no copy.
+                snap = _Snapshot(version, "rocksdb", str(self.store.path), users=1)
+                self._snapshots[version] = self._current = snap
+                self._fingerprint = fingerprint
+                return snap
             if self.store.path is not None:
                 try:
                     native.backup(str(target))
@@ -332,6 +339,8 @@ class QueryPool:
                 continue
             del self._snapshots[version]
             path = Path(snap.path)
+            if not path.is_relative_to(self._dir):  # the store's own folder, read in place
+                continue
             if path.is_dir():
                 shutil.rmtree(path, ignore_errors=True)
             else:
