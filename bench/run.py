@@ -1,15 +1,17 @@
-"""Benchmarks on the real graph, each against a baseline measured in the same run.
+"""Benchmarks, each against a baseline measured in the same run (issue 7).
 
     python -m bench.run [--quick] [--output bench/RESULTS.md]
 
-Prints and writes a Markdown table: median and p99 of repeated runs, the baseline's median, and
-the ratio baseline / ours (above 1: we are faster). A first part of issue 7: the synthetic
-5/50/200-framework graphs, the HTTP load comparison and the scale-out modes are not here yet.
+Prints and writes Markdown tables: latency (median and p99 of repeated runs, the baseline's
+median, the ratio baseline / ours: above 1, ours is faster) and HTTP under load (bench/http_load.py:
+aims-graph in three deployments against raw Oxigraph and rdflib-endpoint). ``--quick`` repeats
+each a few times, so that CI keeps every benchmark running.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import shutil
 import tempfile
@@ -165,24 +167,32 @@ def table(results: list[Result]) -> str:
 
 
 def main() -> None:
-    """Run the benchmarks, print the table and write it."""
+    """Run the benchmarks, print the tables and write them."""
+    from bench import http_load
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="few repeats (CI)")
     parser.add_argument("--output", type=Path, default=None, help="Markdown file to write")
     ns = parser.parse_args()
     started = time.perf_counter()
-    results = run(ns.quick)
-    text = table(results)
+    latency = table(run(ns.quick))
+    seconds, connections = (2.0, 8) if ns.quick else (20.0, 8)
+    load = http_load.run(seconds=seconds, connections=connections)
     machine = (
-        f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}"
+        f"{platform.machine()}, {os.cpu_count()} cores, "
+        f"{platform.python_implementation()} {platform.python_version()}"
     )
-    header = (
+    text = (
         f"# Benchmark results\n\n`python -m bench.run{' --quick' if ns.quick else ''}` on "
-        f"{machine}, {date.today().isoformat()}, {time.perf_counter() - started:.0f} s in all.\n\n"
+        f"{machine}, {date.today().isoformat()}, {time.perf_counter() - started:.0f} s in all. "
+        "Ratios are the baseline's time over ours (above 1: ours is faster), measured in the "
+        "same run.\n\n## Latency\n\n"
+        f"{latency}\n\n## HTTP under load\n\n"
+        f"{http_load.table(load, connections, seconds)}\n"
     )
-    print(header + text)
+    print(text)
     if ns.output is not None:
-        ns.output.write_text(header + text + "\n", encoding="utf-8")
+        ns.output.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -410,6 +410,45 @@ def test_disk_store_snapshots_follow_writes(tmp_path: Path) -> None:
         store.close()
 
 
+def test_repeated_queries_are_answered_from_the_cache_until_a_write() -> None:
+    store = OxigraphStore()
+    fill(store)
+    settings = SETTINGS.model_copy(update={"sparql_snapshot_interval_s": 0.0})
+    router = sparql_router(Graph(store, settings, loader.BuildReport()), settings)
+    app = FastAPI()
+    app.include_router(router)
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s <https://example.org/p> ?o }"
+
+    def ask(**headers: str) -> tuple[str, str]:
+        r = httpx.get(base, params={"query": count}, headers={"Accept": "text/csv", **headers})
+        assert r.status_code == 200, r.text
+        return r.headers["x-cache"], r.text.split()[-1]
+
+    try:
+        with uvicorn_server(app) as url:
+            base = f"{url}/sparql"
+            assert ask() == ("miss", "3")
+            assert ask() == ("hit", "3")
+            assert ask(**{"Cache-Control": "no-cache"}) == ("miss", "3")
+            # Another media type or another dataset is another answer.
+            r = httpx.get(base, params={"query": count}, headers={"Accept": "application/json"})
+            assert r.headers["x-cache"] == "miss"
+            r = httpx.get(
+                base,
+                params={"query": count, "default-graph-uri": G2},
+                headers={"Accept": "text/csv"},
+            )
+            assert (r.headers["x-cache"], r.text.split()[-1]) == ("miss", "1")
+            # A write makes every kept answer stale.
+            store.put_graph(f"{EX}g4", f"<{EX}d> <{EX}p> 1 .".encode(), "text/turtle")
+            refresh_standards_view(store)
+            assert ask() == ("miss", "4")
+            assert ask() == ("hit", "4")
+    finally:
+        router.endpoint.close()
+        store.close()
+
+
 def test_endpoint_over_remote_store() -> None:
     with oxigraph_server() as server:
         store = RemoteSparqlStore(server, SETTINGS)

@@ -51,6 +51,14 @@ class Settings(BaseModel):
             "stream of writes, a query may see the data as it was up to this long ago."
         ),
     )
+    sparql_cache_entries: int = Field(
+        default=256,
+        ge=0,
+        description=(
+            "Answers /sparql keeps (each under 1 MB) for repeats of the same query on the same "
+            "data; any write makes them stale. 0 turns the cache off; a sparql: store has none."
+        ),
+    )
     max_request_bytes: int = Field(
         default=1_000_000,
         ge=1024,

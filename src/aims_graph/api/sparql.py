@@ -6,6 +6,7 @@ import asyncio
 import html
 import re
 import threading
+import time
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ from aims_graph.store.query_pool import (
     render_triples,
 )
 from aims_graph.store.remote import RemoteSparqlStore, RemoteTimeoutError
+from aims_graph.store.result_cache import ResultCache
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS = "http://www.w3.org/ns/formats/"
@@ -285,6 +287,10 @@ def scoped_dataset(
     return Dataset(("", *own_graphs), (*visible, *own_graphs))
 
 
+#: How long a remote server's list of public graphs is kept, in seconds.
+VISIBLE_TTL_S = 10.0
+
+
 class SparqlEndpoint:
     """Runs public queries on the graph's store with the configured limits."""
 
@@ -295,6 +301,8 @@ class SparqlEndpoint:
         self._pool_lock = threading.Lock()
         #: As many queries in flight as there are workers to run them.
         self.slots = asyncio.Semaphore(settings.sparql_workers)
+        self.cache = ResultCache(settings.sparql_cache_entries)
+        self._visible: tuple[object, list[str]] | None = None
 
     @property
     def pool(self) -> QueryPool | None:
@@ -321,7 +329,29 @@ class SparqlEndpoint:
 
     def visible_graphs(self) -> list[str]:
         """The public named graphs, which every request may read."""
-        return public_graphs(self.graph.store.graphs())
+        store = self.graph.store
+        # Only a build changes them. The embedded store counts its writes; listing a remote
+        # server's graphs scans every quad (about 0.1 s here), so it is asked again at most
+        # every VISIBLE_TTL_S for a build another process may have run.
+        stamp: object = (
+            store.writes
+            if isinstance(store, OxigraphStore)
+            else int(time.monotonic() // VISIBLE_TTL_S)
+        )
+        with self._pool_lock:
+            if self._visible is not None and self._visible[0] == stamp:
+                return self._visible[1]
+        graphs = public_graphs(store.graphs())
+        with self._pool_lock:
+            self._visible = (stamp, graphs)
+        return graphs
+
+    def cached(self, query: str, media_type: str, dataset: Dataset) -> bytes | None:
+        """A kept answer to the same query on the same dataset, if no write happened since."""
+        store = self.graph.store
+        if not isinstance(store, OxigraphStore):
+            return None
+        return self.cache.get((query, media_type, dataset), store.writes)
 
     def execute(self, query: str, media_type: str, dataset: Dataset) -> bytes:
         """Run a query in a killable worker (embedded) or on the server (remote)."""
@@ -335,7 +365,9 @@ class SparqlEndpoint:
                 default_graphs=dataset.default_graphs,
                 named_graphs=dataset.named_graphs,
             )
-            return self._get_pool(store).run(request)
+            body, version = self._get_pool(store).run_versioned(request)
+            self.cache.put((query, media_type, dataset), version, body)
+            return body
         if isinstance(store, RemoteSparqlStore):
             return self._execute_remote(store, query, media_type, dataset)
         raise StoreError(f"/sparql cannot run on a {type(store).__name__}")
@@ -552,6 +584,14 @@ def sparql_router(
         media_type = negotiate(request.headers.get("accept"), offers)
         if media_type is None:
             raise _not_acceptable(offers)
+        headers = {"Vary": "Accept"}
+        # A client asking past caches (Cache-Control: no-cache) gets a fresh run.
+        if "no-cache" not in request.headers.get("cache-control", "").lower():
+            kept = endpoint.cached(query, media_type, dataset)
+            if kept is not None:
+                headers["X-Cache"] = "hit"
+                return Response(kept, media_type=_text_media(media_type), headers=headers)
+        headers["X-Cache"] = "miss"
         # Wait for a query worker here, on the event loop, not in a pool thread: a queue of
         # /sparql requests must not take every thread the other routes need.
         try:
@@ -565,7 +605,7 @@ def sparql_router(
             body = await run_in_threadpool(endpoint.execute, query, media_type, dataset)
         finally:
             endpoint.slots.release()
-        return Response(body, media_type=_text_media(media_type), headers={"Vary": "Accept"})
+        return Response(body, media_type=_text_media(media_type), headers=headers)
 
     async def _describe(request: Request) -> Response:
         media_type = negotiate(request.headers.get("accept"), SD_ACCEPT)

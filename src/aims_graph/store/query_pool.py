@@ -220,6 +220,8 @@ class _Snapshot:
     kind: str
     path: str
     users: int = 0
+    #: The store's write count when the snapshot was taken.
+    fingerprint: object = None
 
 
 @dataclass
@@ -307,7 +309,7 @@ class QueryPool:
             if self.store.read_only and self.store.path is not None:
                 # Nobody writes a store opened read-only beside other readers: the workers
                 # read its folder itself, with no copy.
-                snap = _Snapshot(version, "rocksdb", str(self.store.path), users=1)
+                snap = _Snapshot(version, "rocksdb", str(self.store.path), 1, fingerprint)
                 self._snapshots[version] = self._current = snap
                 self._fingerprint = fingerprint
                 return snap
@@ -320,7 +322,7 @@ class QueryPool:
             if kind == "nquads":
                 target = target.with_suffix(".nq")
                 native.dump(output=str(target), format=ox.RdfFormat.N_QUADS)
-            snap = _Snapshot(version, kind, str(target), users=1)
+            snap = _Snapshot(version, kind, str(target), 1, fingerprint)
             self._snapshots[version] = snap
             self._current = snap
             self._fingerprint = fingerprint
@@ -398,6 +400,10 @@ class QueryPool:
 
     def run(self, req: QueryRequest) -> bytes:
         """Run one query in a worker; kill the worker when it passes the time limit."""
+        return self.run_versioned(req)[0]
+
+    def run_versioned(self, req: QueryRequest) -> tuple[bytes, object]:
+        """Like :meth:`run`, with the store's write count the answer reflects."""
         if self._closed:
             raise StoreError("the query pool is closed")
         snap = self._snapshot()
@@ -426,7 +432,7 @@ class QueryPool:
                 self._retire(worker)
         status, payload = reply
         if status == "ok":
-            return bytes(payload)
+            return bytes(payload), snap.fingerprint
         if status == "syntax":
             raise QuerySyntaxError(str(payload))
         if status == "rowcap":
