@@ -67,6 +67,21 @@ def add_to_standards_view(store: Store, graphs: Iterable[str]) -> None:
         )
 
 
+def put_new_graphs(store: Store, graphs: list[tuple[str, bytes, str]]) -> list[str]:
+    """Load public graphs new to the store, into the view too where one write can do both.
+
+    Returns the graphs the view did not get, for the caller to copy in later.
+    """
+    from aims_graph.store.oxigraph import OxigraphStore
+
+    if isinstance(store, OxigraphStore):
+        store.load_graphs(graphs, also_default=True)
+        return []
+    for graph, data, media_type in graphs:
+        store.put_graph(graph, data, media_type)
+    return [graph for graph, _, _ in graphs]
+
+
 def standards_view_present(store: Store) -> bool:
     """True when the view is there (a store built before the view, or its named copy, has none)."""
     from aims_graph.store.oxigraph import OxigraphStore

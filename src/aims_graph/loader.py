@@ -18,6 +18,7 @@ from aims_graph.frameworks import FRAMEWORKS
 from aims_graph.graphs import (
     META_GRAPH,
     add_to_standards_view,
+    put_new_graphs,
     refresh_standards_view,
     standards_view_present,
     view_sources,
@@ -131,8 +132,11 @@ def build(
     # in as they come; a replaced or dropped graph makes it rewritten whole. A graph computed
     # from the store reads the graphs before it through the view, so pending copies are made
     # first.
-    rewrite = not standards_view_present(store)
+    # With no view yet, an empty store needs none rewritten: its graphs all come in new.
+    rewrite = not standards_view_present(store) and bool(view_sources(present))
     pending: list[str] = []
+    # New graphs wait here and go in together: the bulk loader's cost is mostly per call.
+    batch: list[tuple[str, bytes, str]] = []
     for src in sources:
         digest = src.digest()
         new[src.graph] = digest
@@ -144,13 +148,18 @@ def build(
         if progress:
             progress(src.graph.removeprefix(GRAPH))
         if src.depends_on_store:
+            pending += put_new_graphs(store, batch)
+            batch = []
             rewrite, pending = _sync_view(store, rewrite, pending)
         data, media_type = src.build(store)
-        store.put_graph(src.graph, data, media_type)
+        if src.graph in present:
+            store.put_graph(src.graph, data, media_type)
+            rewrite = True
+        else:
+            batch.append((src.graph, data, media_type))
         report.loaded.append(src.graph)
         changed_any = True
-        rewrite = rewrite or src.graph in present
-        pending.append(src.graph)
+    pending += put_new_graphs(store, batch)
     wanted = {s.graph for s in sources}
     for g in store.graphs():
         name = g.removeprefix(GRAPH)

@@ -1,0 +1,88 @@
+"""The build keeps the standards view (the default graph) equal to the union of the public graphs.
+
+Cold builds load new graphs and their view copy together; a changed, a computed or a dropped
+graph must leave the view exactly the union again, on disk and in memory.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from aims_graph import loader
+from aims_graph.graphs import view_sources
+from aims_graph.loader import GraphSource
+from aims_graph.namespaces import graph_iri
+from aims_graph.store import OxigraphStore, Store
+
+EX = "https://example.org/"
+
+
+def view(store: OxigraphStore) -> set[tuple[str, str, str]]:
+    return {
+        (str(q.subject), str(q.predicate), str(q.object))
+        for q in store.native.quads_for_pattern(None, None, None, ox.DefaultGraph())
+    }
+
+
+def union(store: OxigraphStore) -> set[tuple[str, str, str]]:
+    return {
+        (str(q.subject), str(q.predicate), str(q.object))
+        for g in view_sources(store.graphs())
+        for q in store.native.quads_for_pattern(None, None, None, ox.NamedNode(g))
+    }
+
+
+def counted(store: Store) -> tuple[bytes, str]:
+    """A computed graph: one triple holding how many triples the view had when it was built."""
+    n = store.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"].value
+    return f"<{EX}view> <{EX}count> {n} .".encode(), "text/turtle"
+
+
+def sources(folder: Path, names: list[str]) -> list[GraphSource]:
+    files = [folder / f"{n}.ttl" for n in names]
+    return [
+        *(
+            GraphSource(graph_iri(f"catalog/{f.stem}"), (f,), loader._file_builder(f))
+            for f in files
+        ),
+        GraphSource(graph_iri("derived"), tuple(files), counted, depends_on_store=True),
+    ]
+
+
+@pytest.mark.parametrize("on_disk", [True, False])
+def test_view_stays_the_union_through_cold_warm_changed_and_dropped(
+    tmp_path: Path, on_disk: bool
+) -> None:
+    for name, objects in (("a", "1, 2"), ("b", "2, 3"), ("c", "4")):
+        (tmp_path / f"{name}.ttl").write_text(f"<{EX}{name}> <{EX}p> {objects} .\n")
+    store = OxigraphStore(tmp_path / "db" if on_disk else None)
+    try:
+        cold = loader.build(store, sources(tmp_path, ["a", "b", "c"]))
+        assert len(cold.loaded) == 4
+        assert view(store) == union(store)
+        # The computed graph saw everything before it: 5 triples of a, b, c.
+        five = '"5"^^<http://www.w3.org/2001/XMLSchema#integer>'
+        assert (f"<{EX}view>", f"<{EX}count>", five) in view(store)
+
+        warm = loader.build(store, sources(tmp_path, ["a", "b", "c"]))
+        assert warm.loaded == [] and view(store) == union(store)
+
+        (tmp_path / "b.ttl").write_text(f"<{EX}b> <{EX}p> 3 .\n")  # "2" stays only through a
+        changed = loader.build(store, sources(tmp_path, ["a", "b", "c"]))
+        assert graph_iri("catalog/b") in changed.loaded
+        assert view(store) == union(store)
+
+        dropped = loader.build(store, sources(tmp_path, ["a", "c"]))
+        assert dropped.dropped == [graph_iri("catalog/b")]
+        assert view(store) == union(store)
+        assert not any(s == f"<{EX}b>" for s, _, _ in view(store))
+
+        (tmp_path / "d.ttl").write_text(f"<{EX}d> <{EX}p> 1 .\n")  # already in the view via a
+        added = loader.build(store, sources(tmp_path, ["a", "c", "d"]))
+        assert graph_iri("catalog/d") in added.loaded
+        assert view(store) == union(store)
+    finally:
+        store.close()
