@@ -19,6 +19,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, replace
@@ -31,6 +32,7 @@ from tests.servers import free_port, oxigraph_binary, wait_until_answers
 from aims_graph import loader
 from aims_graph.queries import load_catalog
 from aims_graph.store import OxigraphStore
+from bench.timing import Result, summarise
 
 ITEM = "https://w3id.org/aims-graph/id/iso42001-2023/A.6.2.4"
 TARGET = "https://w3id.org/aims-graph/id/iso27001-2022"
@@ -257,6 +259,74 @@ def run(*, seconds: float, connections: int) -> list[LoadResult]:
         return results
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _first_answer(cmd: Sequence[str], url: str, log: Path, **env: str) -> float:
+    """Seconds from launching a server to its first successful answer at ``url``."""
+    started = time.perf_counter()
+    with _process(cmd, url, log, **env):
+        while True:
+            try:
+                if httpx.get(url, timeout=30).status_code == 200:
+                    return time.perf_counter() - started
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.01)
+
+
+def startup(quick: bool) -> list[Result]:
+    """``aims-graph serve`` from launch to its first /crosswalk answer, cold and warm store."""
+    runs = 2 if quick else 5
+    tmp = Path(tempfile.mkdtemp(prefix="aims-startup-bench-"))
+    cli = str(BIN / "aims-graph")
+    try:
+        port = free_port()
+        url = f"http://127.0.0.1:{port}{CROSSWALK_PATH}"
+        serve = [cli, "serve", "--port", str(port)]
+        log = tmp / "serve.log"
+        cold = []
+        for i in range(runs):
+            cold.append(_first_answer(serve, url, log, AIMS_GRAPH_STORE=f"oxigraph:{tmp}/c{i}"))
+        warm = [
+            _first_answer(serve, url, log, AIMS_GRAPH_STORE=f"oxigraph:{tmp}/c0")
+            for _ in range(runs)
+        ]
+        view = tmp / "view.nt"
+        store = OxigraphStore(tmp / "c0", read_only=True)
+        view.write_bytes(store.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"))
+        del store
+        raw = str(tmp / "oxigraph")
+        subprocess.run(
+            [oxigraph_binary(), "load", "--location", raw, "--file", str(view)], check=True
+        )
+        q = f"http://127.0.0.1:{port}/query?" + urlencode({"query": crosswalk_query()})
+        oxi = [
+            _first_answer(
+                [
+                    oxigraph_binary(),
+                    "serve-read-only",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--location",
+                    raw,
+                ],
+                q,
+                tmp / "oxigraph.log",
+            )
+            for _ in range(runs)
+        ]
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return [
+        Result("serve, cold store: launch → first /crosswalk", summarise(cold), "", None, "–"),
+        Result(
+            "serve, warm store: launch → first /crosswalk",
+            summarise(warm),
+            "oxigraph serve-read-only: launch → first answer",
+            summarise(oxi),
+            "≤ 0.5 s",
+        ),
+    ]
 
 
 def table(results: list[LoadResult], connections: int, seconds: float) -> str:

@@ -175,8 +175,8 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=None, help="Markdown file to write")
     ns = parser.parse_args()
     started = time.perf_counter()
-    latency = table(run(ns.quick))
-    seconds, connections = (2.0, 8) if ns.quick else (20.0, 8)
+    latency = table(run(ns.quick) + http_load.startup(ns.quick))
+    seconds, connections = (2.0, 8) if ns.quick else (10.0, 8)
     load = http_load.run(seconds=seconds, connections=connections)
     machine = (
         f"{platform.machine()}, {os.cpu_count()} cores, "

@@ -44,9 +44,7 @@ def measure(fn: Callable[[], object], runs: int, warmup: int = 1) -> Timing:
         start = time.perf_counter()
         fn()
         times.append(time.perf_counter() - start)
-    times.sort()
-    p99 = times[min(len(times) - 1, max(0, round(0.99 * len(times)) - 1))]
-    return Timing(statistics.median(times), p99, runs)
+    return summarise(times)
 
 
 def fmt(seconds: float | None) -> str:
@@ -54,3 +52,10 @@ def fmt(seconds: float | None) -> str:
     if seconds is None:
         return "–"
     return f"{seconds * 1000:.2f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+def summarise(samples: list[float]) -> Timing:
+    """Median and p99 of timings already taken, in seconds."""
+    ordered = sorted(samples)
+    p99 = ordered[min(len(ordered) - 1, max(0, round(0.99 * len(ordered)) - 1))]
+    return Timing(statistics.median(ordered), p99, len(ordered))
