@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import signal
 import statistics
 import subprocess
@@ -259,6 +260,8 @@ def test_load_50_clients_mixed_reads_and_writes(tmp_path: Path) -> None:
     assert errors == [], "\n".join(errors[:10])
 
 
+#: Triples the killed writer puts in place of the old 1,000.
+NEW = 100_000
 WRITER = """
 import sys
 from pathlib import Path
@@ -290,10 +293,17 @@ def test_kill_9_in_the_middle_of_a_write_leaves_old_or_new(tmp_path: Path, mode:
     store.put_graph("urn:g", old, "application/n-triples")
     store.close()
     del store
+    # How long an unkilled write of this kind takes here, on a scratch copy: the kills below
+    # land at fixed fractions of it, so they hit the same phases on a fast or a loaded machine.
+    scratch = tmp_path / "scratch"
+    shutil.copytree(path, scratch)
+    started = time.monotonic()
+    subprocess.run([sys.executable, "-c", WRITER, str(scratch), str(NEW), mode], check=True)
+    total = time.monotonic() - started
     outcomes = []
-    for delay in (0.3, 1.0, 15.0):
+    for delay in (0.3 * total, 0.6 * total, 0.8 * total, 0.95 * total, 10 * total):
         proc = subprocess.Popen(
-            [sys.executable, "-c", WRITER, str(path), "200000", mode], stdout=subprocess.PIPE
+            [sys.executable, "-c", WRITER, str(path), str(NEW), mode], stdout=subprocess.PIPE
         )
         assert proc.stdout is not None
         assert proc.stdout.readline().strip() == b"writing"
@@ -310,7 +320,7 @@ def test_kill_9_in_the_middle_of_a_write_leaves_old_or_new(tmp_path: Path, mode:
         reopened.close()
         del reopened
         # Whole old data or whole new data, never a mix or a part.
-        assert counts in ({"old": 1000}, {"new": 200000}), counts
+        assert counts in ({"old": 1000}, {"new": NEW}), counts
         outcomes.append(counts)
-    print(f"\nkilled mid-write 3 times: {outcomes}")
+    print(f"\nkilled mid-write at 0.3-0.95 of a {total:.1f} s write: {outcomes}")
     assert {"old": 1000} in outcomes
