@@ -5,27 +5,44 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+import rdflib
 from tests.servers import uvicorn_server
 
-from aims_graph import loader, resources
+from aims_graph import loader, queries, resources
 from aims_graph.api.app import create_app
 from aims_graph.config import Settings
+from aims_graph.coverage import CoverageEngine, org_controls
+from aims_graph.crosswalk import MappingService
+from aims_graph.frameworks import FRAMEWORKS
 from aims_graph.namespaces import AIMS, ID
 from aims_graph.queries import PARAM_TYPES, load_catalog
 from aims_graph.service import Graph
 from aims_graph.store import Store
 
 EU = f"{ID}eu-ai-act/"
+AS_OF = date(2026, 11, 28)
 PROVIDER, DEPLOYER, HIGH_RISK = f"{EU}actor-provider", f"{EU}actor-deployer", f"{EU}tier-high-risk"
 Rows = list[dict[str, Any]]
 
 
 def iri(edition: str, ref: str) -> str:
     return f"{ID}{edition}/{ref}"
+
+
+@pytest.fixture(scope="module")
+def northwind() -> rdflib.Graph:
+    return rdflib.Graph().parse(resources.examples_dir() / "northwind.ttl")
+
+
+@pytest.fixture(scope="module")
+def engine(built_store: Store) -> CoverageEngine:
+    return CoverageEngine(MappingService.from_store(built_store), built_store)
 
 
 @pytest.fixture(scope="module")
@@ -170,13 +187,38 @@ def check_why(rows: Rows) -> None:
     assert "Erratum" in row["comment"]
 
 
+def check_coverage(rows: Rows) -> None:
+    verdicts = {r["item"]: r["verdict"] for r in rows}
+    assert len(verdicts) == len(rows) == 72  # every NIST AI RMF subcategory, once
+    # A.2.2 and A.2.4 map to GOVERN 1.1 as intersects-with: partly, never covered.
+    assert verdicts[iri("nist-ai-rmf-1.0", "GOVERN-1.1")] == "partly"
+    assert set(verdicts.values()) <= {"covered", "partly", "gap"}
+    assert all(r["target"] == f"{ID}nist-ai-rmf-1.0" for r in rows)
+
+
+def check_gaps(rows: Rows) -> None:
+    items = {r["item"] for r in rows}
+    assert iri("nist-ai-rmf-1.0", "GOVERN-1.1") not in items
+    assert 0 < len(items) < 72 and all(
+        r["item"].startswith(iri("nist-ai-rmf-1.0", "")) for r in rows
+    )
+
+
+ORG_CONTROLS = {
+    "target": "nist-ai-rmf",
+    "implemented": "iso42001:A.2.2,iso42001:A.2.4",
+    "partial": "iso42001:A.6.2.8",
+}
+
 CASES: dict[str, tuple[dict[str, Any], Callable[[Rows], None]]] = {
+    "coverage": (ORG_CONTROLS, check_coverage),
     "crosswalk": ({"item": "iso42001:A.6.2.4", "target": "iso27001"}, check_crosswalk),
     "crosswalk-derived": (
         {"item": "nist-ai-rmf:GOVERN-1.1", "target": "iso27001"},
         check_crosswalk_derived,
     ),
     "framework-outline": ({"framework": "nist-ai-rmf"}, check_outline),
+    "gaps": (ORG_CONTROLS, check_gaps),
     "gai-risk-actions": ({"risk": "nist-ai-600-1:risk-confabulation"}, check_gai),
     "iso27001-2013-to-2022": (
         {"controls": "iso27001-2013:A.9.2.5,iso27001-2013:A.13.2.1"},
@@ -292,3 +334,58 @@ def test_named_query_errors(client: httpx.Client) -> None:
     assert r.status_code == 404 and r.json()["type"].endswith("/unknown-item")
     r = client.get("/queries/mapping-sets", headers={"Accept": "image/png"})
     assert r.status_code == 406
+
+
+@pytest.mark.parametrize(
+    "target",
+    [f.slug for f in FRAMEWORKS if f.slug != "eu-ai-act"],  # the AI Act's targets need the org
+)
+def test_coverage_and_gaps_equal_the_engine_on_northwind(
+    built_store: Store, engine: CoverageEngine, northwind: rdflib.Graph, target: str
+) -> None:
+    report = engine.coverage(northwind, target, as_of=AS_OF)
+    want = {v.item.iri: v.verdict for v in report.items}
+    controls = org_controls(northwind, AS_OF)
+    args: dict[str, str | list[str]] = {
+        "target": target,
+        "implemented": [c.iri for c in controls if c.strength == "full"],
+        "partial": [c.iri for c in controls if c.strength == "partial"],
+    }
+    catalog = load_catalog()
+
+    def resolve(text: str) -> str:
+        return engine.mappings.resolve(text).iri
+
+    rows = queries.run(built_store, catalog["coverage"], args, resolve)
+    assert {r["item"].value: r["verdict"].value for r in rows} == want
+    gaps = queries.run(built_store, catalog["gaps"], args, resolve)
+    assert {r["item"].value for r in gaps} == {i for i, v in want.items() if v == "gap"}
+    if target == "iso42001-2023":  # the controls' own framework: covered by being the item
+        assert {"covered", "partly", "gap"} <= set(want.values())
+
+
+def test_list_parameters_fill_inline_values_blocks() -> None:
+    query = queries.NamedQuery(
+        "two-lists",
+        "two lists",
+        "",
+        (
+            queries.Param("a", "item_list", "first", "x"),
+            queries.Param("b", "item_list", "second", "y", required=False),
+        ),
+        "SELECT * WHERE { { VALUES ?a {} } UNION { VALUES ?a { } ?s ?p ?a } UNION { VALUES ?b {} } }",
+        Path("two-lists.rq"),
+    )
+    text, _ = queries.bind(query, {"a": "https://x.org/1,https://x.org/2"}, str)
+    assert text.count("VALUES ?a { <https://x.org/1> <https://x.org/2> }") == 2
+    assert "VALUES ?b {}" in text and "\nVALUES" not in text  # b left empty, nothing appended
+    plain = queries.NamedQuery(
+        "one-list",
+        "one list",
+        "",
+        (queries.Param("a", "item_list", "", "x"),),
+        "SELECT * {}",
+        Path("one-list.rq"),
+    )
+    text, _ = queries.bind(plain, {"a": ["https://x.org/1"]}, str)
+    assert text == "SELECT * {}\nVALUES ?a { <https://x.org/1> }"  # trailing, as before

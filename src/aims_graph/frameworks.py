@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Final
 
@@ -135,8 +137,65 @@ FRAMEWORKS: Final[tuple[FrameworkEdition, ...]] = (
     ),
 )
 
+#: Every known edition by slug and by CURIE prefix: the shipped ones, then any registered.
 BY_SLUG: Final[dict[str, FrameworkEdition]] = {f.slug: f for f in FRAMEWORKS}
 BY_PREFIX: Final[dict[str, FrameworkEdition]] = {p: f for f in FRAMEWORKS for p in f.prefixes}
+_RANK: Final[dict[str, int]] = {f.slug: i for i, f in enumerate(FRAMEWORKS)}
+
+
+def register(*editions: FrameworkEdition) -> None:
+    """Make more editions known to every lookup by slug or prefix; raise ValueError on a clash.
+
+    FRAMEWORKS stays the shipped editions (the loader builds their catalogs from files); a
+    registered edition is one whose catalog comes from elsewhere, e.g. the synthetic graphs of
+    the benchmarks. Registering the same edition twice is a no-op.
+    """
+    seen: dict[str, FrameworkEdition] = {}
+    for ed in editions:
+        for key in (ed.slug, *ed.prefixes):
+            # Lookups lowercase what they are given and item IRIs split at '/'.
+            if not key or key != key.strip().lower() or any(c in key for c in "/:#"):
+                raise ValueError(f"{ed.slug}: {key!r} is not a lowercase slug or prefix")
+            old = BY_SLUG.get(key) or BY_PREFIX.get(key) or seen.get(key)
+            if old is not None and old != ed:
+                raise ValueError(f"{ed.slug}: {key!r} already names {old.slug}")
+            seen[key] = ed
+    for ed in editions:
+        if ed.slug in BY_SLUG:
+            continue
+        BY_SLUG[ed.slug] = ed
+        BY_PREFIX.update(dict.fromkeys(ed.prefixes, ed))
+        _RANK[ed.slug] = max(_RANK.values(), default=-1) + 1
+
+
+def unregister(*slugs: str) -> None:
+    """Forget editions added by :func:`register` (unknown slugs are ignored)."""
+    shipped = {f.slug for f in FRAMEWORKS}
+    for slug in slugs:
+        if slug in shipped:
+            raise ValueError(f"{slug} is a shipped edition and cannot be unregistered")
+        ed = BY_SLUG.pop(slug, None)
+        if ed is not None:
+            for p in ed.prefixes:
+                BY_PREFIX.pop(p, None)
+            _RANK.pop(slug, None)
+
+
+@contextmanager
+def registered(editions: Iterable[FrameworkEdition]) -> Iterator[None]:
+    """Editions known for the duration of a ``with`` block (those already known stay known)."""
+    eds = tuple(editions)
+    added = [e.slug for e in eds if e.slug not in BY_SLUG]
+    register(*eds)
+    try:
+        yield
+    finally:
+        unregister(*added)
+
+
+def edition_rank(slug: str) -> int:
+    """Position of an edition: shipped ones in FRAMEWORKS order, then registered ones."""
+    return _RANK.get(slug, len(_RANK))
 
 
 def framework(slug_or_prefix: str) -> FrameworkEdition:
@@ -153,7 +212,7 @@ def curie_prefix_map() -> dict[str, str]:
     """All CURIE prefixes (framework ones plus vocabularies) to their IRI namespace."""
     from aims_graph.namespaces import AIMS, SEMAPV
 
-    out = {p: f.namespace for f in FRAMEWORKS for p in f.prefixes}
+    out = {p: f.namespace for p, f in BY_PREFIX.items()}
     out["aims"] = str(AIMS)
     out["semapv"] = str(SEMAPV)
     out["skos"] = "http://www.w3.org/2004/02/skos/core#"

@@ -3,7 +3,9 @@
 A query file starts with comment lines ``#+ key: value`` holding YAML: ``summary``, ``description``
 and ``params`` (each: name, type, description, example, optional ``required`` and ``default``).
 Parameter values are turned into RDF terms and bound by the store, never pasted into the query text;
-list parameters become a trailing VALUES block of escaped terms.
+list parameters become VALUES blocks of escaped terms: they fill the query's own empty
+``VALUES ?name {}`` blocks when it has any (so a list can sit inside a subquery, a UNION branch or a
+MINUS, and a query can take several lists), else one block is appended at the end.
 """
 
 from __future__ import annotations
@@ -145,6 +147,20 @@ def _term(param: Param, value: str, resolve: Resolver) -> Term:
         raise QueryError(f"parameter {param.name!r} ({param.type}): {exc}") from exc
 
 
+def _inline_values(name: str) -> re.Pattern[str]:
+    """An empty ``VALUES ?name {}`` block: where a query wants a list parameter's values."""
+    return re.compile(rf"VALUES\s+\?{re.escape(name)}\s*\{{\s*\}}")
+
+
+def _literally(text: str) -> Callable[[re.Match[str]], str]:
+    """A replacement for re.sub that is taken as it is (no group references, no escapes)."""
+
+    def replace(_match: re.Match[str]) -> str:
+        return text
+
+    return replace
+
+
 def bind(
     query: NamedQuery, args: Mapping[str, str | list[str]], resolve: Resolver
 ) -> tuple[str, dict[str, Term]]:
@@ -166,7 +182,10 @@ def bind(
         if p.type == "item_list":
             items = value if isinstance(value, list) else [v for v in value.split(",") if v.strip()]
             terms = [Term.iri(resolve(v.strip())) for v in items]
-            text += f"\nVALUES ?{p.name} {{ {' '.join(t.n3() for t in terms)} }}"
+            block = f"VALUES ?{p.name} {{ {' '.join(t.n3() for t in terms)} }}"
+            text, found = _inline_values(p.name).subn(_literally(block), text)
+            if not found:
+                text += f"\n{block}"
             continue
         if isinstance(value, list):
             raise QueryError(f"{query.name}: parameter {p.name!r} takes one value")

@@ -9,7 +9,7 @@ from typing import Final
 
 import networkx as nx
 
-from aims_graph.frameworks import FRAMEWORKS
+from aims_graph.frameworks import edition_rank
 from aims_graph.items import Item, ItemIndex, edition_of
 from aims_graph.mappings.loading import (
     DERIVED_SET,
@@ -48,7 +48,6 @@ SELECT ?m ?s ?o ?rel ?conf ?just ?set ?setTitle ?src ?comment ?orig WHERE {{
   FILTER(STRSTARTS(STR(?g), "{GRAPH}mappings/"))
 }}
 """
-_EDITION_ORDER: Final = {f.slug: i for i, f in enumerate(FRAMEWORKS)}
 _STRENGTH: Final = {
     Relation.EQUAL: 0,
     Relation.SUBSET_OF: 1,
@@ -392,7 +391,7 @@ class MappingGraph:
             if sa is None or sb is None:
                 continue
             subj, obj, rel = e.subject, e.object, e.relation
-            if _EDITION_ORDER[sa] > _EDITION_ORDER[sb]:
+            if edition_rank(sa) > edition_rank(sb):
                 sa, sb, subj, obj, rel = sb, sa, obj, subj, rel.inverse
             p = pairs.setdefault((sa, sb), PairSummary(sa, sb))
             p.by_relation[rel.value] += 1
@@ -400,7 +399,7 @@ class MappingGraph:
             mapped[(sa, sb)][1].add(obj)
         for d in self.all_derived():
             sa, sb = edition_of(d.subject), edition_of(d.object)
-            if sa is None or sb is None or _EDITION_ORDER[sa] > _EDITION_ORDER[sb]:
+            if sa is None or sb is None or edition_rank(sa) > edition_rank(sb):
                 continue  # each derived pair is counted once, from the first edition's side
             pairs.setdefault((sa, sb), PairSummary(sa, sb)).derived += 1
         for key, p in pairs.items():
@@ -408,9 +407,7 @@ class MappingGraph:
             p.first_mapped, p.second_mapped = len(first), len(second)
             p.first_total = self._kind_total(p.first, first)
             p.second_total = self._kind_total(p.second, second)
-        return sorted(
-            pairs.values(), key=lambda p: (_EDITION_ORDER[p.first], _EDITION_ORDER[p.second])
-        )
+        return sorted(pairs.values(), key=lambda p: (edition_rank(p.first), edition_rank(p.second)))
 
     def _kind_total(self, edition: str, mapped: set[str]) -> int:
         if self.items is None:
