@@ -2,6 +2,7 @@
 
 Two engines: ``pyshacl`` (the reference for what is right) and ``fast`` (the same shapes compiled to
 SPARQL and run on an in-memory Oxigraph store holding the catalogs and the organisation graph).
+:class:`OrgValidator` re-checks an append in proportion to what it adds.
 """
 
 from aims_graph.validation.engine import (
@@ -13,6 +14,7 @@ from aims_graph.validation.engine import (
     ValidationReport,
     validate,
 )
+from aims_graph.validation.incremental import OrgValidator, merge_reports
 from aims_graph.validation.shapes import LAW_MODES, ShapeInfo, load_shapes, shape_info
 
 __all__ = [
@@ -20,11 +22,13 @@ __all__ = [
     "LAW_MODES",
     "EnforcedItem",
     "Finding",
+    "OrgValidator",
     "RawResult",
     "ShapeInfo",
     "ValidationContext",
     "ValidationReport",
     "load_shapes",
+    "merge_reports",
     "shape_info",
     "validate",
 ]

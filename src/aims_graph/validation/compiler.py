@@ -19,7 +19,7 @@ silently skipped.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Set
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -27,6 +27,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
+from aims_graph.validation.lateral import rewrite_exists
 from aims_graph.validation.shapes import rule_shapes
 
 _SUBCLASS = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
@@ -150,7 +151,9 @@ def _sparql_check(g: Graph, rule: URIRef, constraint: Node, target: str) -> Comp
     # which is what SHACL's pre-binding of $this means for queries that follow our style rules.
     query = query[: m.end()] + f"\n  {target}\n" + query[m.end() :]
     prefixes = _prefixes(g, constraint)
-    return CompiledCheck(str(rule), "SPARQLConstraintComponent", None, f"{prefixes}\n{query}")
+    # Oxigraph leaves EXISTS bodies unordered and hash-joined, which is quadratic at scale.
+    query = rewrite_exists(f"{prefixes}\n{query}")
+    return CompiledCheck(str(rule), "SPARQLConstraintComponent", None, query)
 
 
 def _value_checks(
@@ -262,6 +265,17 @@ def compile_shape(
     return checks
 
 
+def restrict_to(check: CompiledCheck, focus: Iterable[str]) -> CompiledCheck:
+    """The same check on the given focus nodes (IRIs) only."""
+    m = _OUTER_WHERE.search(check.query)
+    if m is None:
+        raise UnsupportedShapeError(f"a check of {check.shape} has no WHERE clause")
+    values = " ".join(f"<{iri}>" for iri in sorted(focus))
+    # Joined with the whole outer group, the VALUES block keeps only these nodes as ?this.
+    query = f"{check.query[: m.end()]}\n  VALUES ?this {{ {values} }}{check.query[m.end() :]}"
+    return CompiledCheck(check.shape, check.component, check.path, query)
+
+
 def compile_shapes(
     g: Graph, subclasses: Mapping[str, Set[str]] | None = None
 ) -> list[CompiledCheck]:
@@ -275,5 +289,6 @@ __all__ = [
     "compile_shape",
     "compile_shapes",
     "path_text",
+    "restrict_to",
     "target_pattern",
 ]

@@ -11,9 +11,13 @@ is after the as-of date, and names the record's obligation among the items it en
 
 from __future__ import annotations
 
+import gc
+import os
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -29,7 +33,7 @@ from aims_graph import resources
 from aims_graph.frameworks import BY_SLUG
 from aims_graph.items import edition_of
 from aims_graph.namespaces import AIMS, ID, graph_iri
-from aims_graph.validation.compiler import CompiledCheck, compile_shapes, path_text
+from aims_graph.validation.compiler import CompiledCheck, compile_shapes, path_text, restrict_to
 from aims_graph.validation.shapes import (
     LAW_MODES,
     ShapeInfo,
@@ -44,8 +48,20 @@ ENGINES: Final[tuple[str, ...]] = ("fast", "pyshacl")
 #: Catalog editions the org shapes look into.
 CATALOG_EDITIONS: Final[tuple[str, ...]] = ("iso42001-2023", "iso27001-2022", "eu-ai-act")
 SEVERITY_ORDER: Final = {"violation": 0, "warning": 1, "upcoming": 2, "info": 3}
-_ORG_GRAPH: Final = ox.NamedNode(graph_iri("org/_validation"))
 _XSD_STRING: Final = "http://www.w3.org/2001/XMLSchema#string"
+#: Threads running checks at once (Oxigraph releases the GIL while it evaluates).
+_WORKERS: Final = max(1, min(4, os.cpu_count() or 1))
+#: Properties naming a node, in order of preference.
+_LABEL_PROPS: Final = (
+    RDFS.label,
+    AIMS.name,
+    URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"),
+)
+_LABELS_QUERY: Final = (
+    "SELECT ?s ?p ?o WHERE { %ONLY% VALUES ?p { "
+    + " ".join(f"<{p}>" for p in _LABEL_PROPS)
+    + " } ?s ?p ?o . FILTER(isIRI(?s)) }"
+)
 
 _INDEX_QUERY: Final = f"""
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -134,6 +150,8 @@ class ValidationReport:
     rules: int = 0
     triples: int = 0
     seconds: float = 0.0
+    #: The focus nodes checked, when not all of them (an incremental check of an append).
+    focus: frozenset[str] | None = None
 
     @property
     def conforms(self) -> bool:
@@ -183,16 +201,24 @@ class ValidationContext:
     """The vocabulary and the catalogs the shapes look into, loaded once for many validations."""
 
     def __init__(self, catalog_ntriples: bytes, shapes: Graph | None = None) -> None:
-        self._nt = catalog_ntriples
+        self.ntriples = catalog_ntriples
+        self._enforced: dict[str, EnforcedItem] = {}
         self.shapes = load_shapes() if shapes is None else shapes
         self.info: dict[str, ShapeInfo] = shape_info(self.shapes)
         self._rdf: Graph | None = None
-        self._lock = threading.Lock()
         self.store = ox.Store()
         self.store.load(
             catalog_ntriples, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph_iri("catalogs"))
         )
+        self.catalog_triples = len(self.store)
+        labels = self.store.query(
+            _LABELS_QUERY.replace("%ONLY%", ""), use_default_graph_as_union=True
+        )
+        assert isinstance(labels, ox.QuerySolutions)
+        self.catalog_labels = {(s["s"].value, s["p"].value, s["o"].value) for s in labels}
         self.subclasses = _subclass_closure(self.store)
+        self._compiled: dict[tuple[date, str], tuple[Graph, list[CompiledCheck]]] = {}
+        self._lock = threading.Lock()
         self.items: dict[str, tuple[str, str]] = {}
         self.records: dict[str, tuple[date, str]] = {}
         solutions = self.store.query(_INDEX_QUERY, use_default_graph_as_union=True)
@@ -220,21 +246,38 @@ class ValidationContext:
         data = b"".join(store.dump_graph(graph_iri(n), "application/n-triples") for n in names)
         return cls(data, shapes)
 
+    def compiled(self, as_of: date, law_mode: str) -> tuple[Graph, list[CompiledCheck]]:
+        """The shapes with their parameters bound, and their checks (kept for a few days)."""
+        key = (as_of, law_mode)
+        with self._lock:
+            found = self._compiled.get(key)
+            if found is None:
+                bound = bind_parameters(self.shapes, as_of, law_mode)
+                found = (bound, compile_shapes(bound, self.subclasses))
+                # A handful of as-of dates are in use at any time; keep the cache from growing.
+                if len(self._compiled) >= 8:
+                    self._compiled.pop(next(iter(self._compiled)))
+                self._compiled[key] = found
+            return found
+
     @property
     def rdf(self) -> Graph:
         """The catalogs as an rdflib graph (pyshacl's ontology graph), parsed on first use."""
         if self._rdf is None:
             g = Graph()
-            g.parse(data=self._nt, format="nt")
+            g.parse(data=self.ntriples, format="nt")
             self._rdf = g
         return self._rdf
 
     def enforced(self, iri: str) -> EnforcedItem:
         """A catalog IRI with its CURIE, notation and title."""
-        notation, label = self.items.get(iri, ("", ""))
-        ed = edition_of(iri)
-        curie = f"{BY_SLUG[ed].prefixes[0]}:{iri[len(ID) + len(ed) + 1 :]}" if ed else iri
-        return EnforcedItem(iri, curie, notation, label)
+        found = self._enforced.get(iri)
+        if found is None:
+            notation, label = self.items.get(iri, ("", ""))
+            ed = edition_of(iri)
+            curie = f"{BY_SLUG[ed].prefixes[0]}:{iri[len(ID) + len(ed) + 1 :]}" if ed else iri
+            found = self._enforced[iri] = EnforcedItem(iri, curie, notation, label)
+        return found
 
 
 def _subclass_closure(store: ox.Store) -> dict[str, set[str]]:
@@ -361,24 +404,129 @@ def _value_text(component: Node | None, value: Node | None, focus: Node | None) 
     return term_text(value)
 
 
-def run_fast(org: Graph, bound_shapes: Graph, ctx: ValidationContext) -> list[RawResult]:
-    """Raw results of the compiled SPARQL checks on the Oxigraph store."""
+_gc_lock = threading.Lock()
+_gc_pausers = 0
+_gc_was_enabled = True
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a report's 100,000s of result objects are built.
+
+    They hold no reference cycles, yet each collection while the heap grows walks all of them:
+    at a million triples that was a third of the Python time. Nested and concurrent pauses
+    count; the collector runs again when the last one ends, if it ran before the first.
+    """
+    global _gc_pausers, _gc_was_enabled
+    with _gc_lock:
+        if _gc_pausers == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pausers += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pausers -= 1
+            if _gc_pausers == 0 and _gc_was_enabled:
+                gc.enable()
+
+
+@dataclass(frozen=True, slots=True)
+class _FastRun:
+    raw: list[RawResult]
+    labels: dict[str, str]
+    triples: int
+
+
+def run_fast(org: Graph | bytes, bound_shapes: Graph, ctx: ValidationContext) -> list[RawResult]:
+    """Raw results of the compiled SPARQL checks on Oxigraph (org as a graph or N-Triples)."""
+    return _run_fast(_ntriples(org), bound_shapes, ctx).raw
+
+
+def _ntriples(org: Graph | bytes) -> bytes:
+    if isinstance(org, bytes):
+        return org
+    return _flatten(org).serialize(format="nt", encoding="utf-8")
+
+
+def _run_fast(data: bytes, bound_shapes: Graph, ctx: ValidationContext) -> _FastRun:
     checks = compile_shapes(bound_shapes, ctx.subclasses)
-    data = org.serialize(format="nt", encoding="utf-8")
+    return _fast_on_store(_new_store(ctx, data), ctx, checks)
+
+
+def _new_store(ctx: ValidationContext, data: bytes) -> ox.Store:
+    """A store of the catalogs and one organisation's data, both in the default graph."""
+    # A store of its own per run: no union of named graphs to deduplicate, and runs never wait
+    # for one another. Loading the catalogs again costs some 30 ms; the organisation's data is
+    # loaded once either way.
+    store = ox.Store()
+    store.bulk_load(ctx.ntriples, ox.RdfFormat.N_TRIPLES)
+    if data:
+        store.bulk_load(data, ox.RdfFormat.N_TRIPLES)
+    return store
+
+
+def _fast_on_store(
+    store: ox.Store,
+    ctx: ValidationContext,
+    checks: Sequence[CompiledCheck],
+    focus: Iterable[str] | None = None,
+) -> _FastRun:
+    """Run the checks (on the given focus nodes only, if any) and read the labels."""
+    if focus is not None:
+        checks = [restrict_to(c, focus) for c in checks]
     out: set[RawResult] = set()
-    with ctx._lock:  # one org graph at a time in the shared store
-        ctx.store.load(data, ox.RdfFormat.N_TRIPLES, to_graph=_ORG_GRAPH)
-        try:
-            for check in checks:
-                out |= _run_check(ctx.store, check)
-        finally:
-            ctx.store.remove_graph(_ORG_GRAPH)
-    return sorted(out, key=_raw_key)
+    # Oxigraph evaluates a query without holding the GIL, so the checks run side by side.
+    with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
+        for found in pool.map(lambda c: _run_check(store, c), checks):
+            out |= found
+    nodes = None if focus is None else {r.focus for r in out}
+    labels = _store_labels(store, ctx, nodes)
+    return _FastRun(sorted(out, key=_raw_key), labels, _count(store, ctx))
+
+
+def _count(store: ox.Store, ctx: ValidationContext) -> int:
+    return len(store) - ctx.catalog_triples
+
+
+def _store_labels(
+    store: ox.Store, ctx: ValidationContext, nodes: Iterable[str] | None = None
+) -> dict[str, str]:
+    """The label the organisation data gives each IRI (of ``nodes`` only, if given)."""
+    only = "" if nodes is None else "VALUES ?s { " + " ".join(f"<{n}>" for n in nodes) + " }"
+    solutions = store.query(_LABELS_QUERY.replace("%ONLY%", only))
+    assert isinstance(solutions, ox.QuerySolutions)
+    rows = ((s["s"].value, s["p"].value, s["o"].value) for s in solutions)
+    # The catalogs share the store; their labels are not the organisation's (see _label).
+    return _pick_labels(row for row in rows if row not in ctx.catalog_labels)
+
+
+def graph_labels(org: Graph) -> dict[str, str]:
+    """The label of every labelled IRI of a graph (see _pick_labels for which one)."""
+    return _pick_labels(
+        (str(s), str(p), str(o))
+        for p in _LABEL_PROPS
+        for s, o in org.subject_objects(p)
+        if isinstance(s, URIRef)
+    )
+
+
+def _pick_labels(rows: Iterable[tuple[str, str, str]]) -> dict[str, str]:
+    # The first of rdfs:label, aims:name and skos:prefLabel a node has, and the smallest text
+    # when it has several, so that both engines name every node alike.
+    rank = {str(p): i for i, p in enumerate(_LABEL_PROPS)}
+    best: dict[str, tuple[int, str]] = {}
+    for s, p, o in rows:
+        key = (rank[p], o)
+        if s not in best or key < best[s]:
+            best[s] = key
+    return {s: text for s, (_, text) in best.items()}
 
 
 def _run_check(store: ox.Store, check: CompiledCheck) -> set[RawResult]:
     found: set[RawResult] = set()
-    result = store.query(check.query, use_default_graph_as_union=True)
+    result = store.query(check.query)
     names = {v.value for v in result.variables}  # type: ignore[union-attr]
     for sol in result:  # type: ignore[union-attr]
         this = sol["this"]
@@ -398,98 +546,160 @@ def _raw_key(r: RawResult) -> tuple[str, str, str, str]:
     return (r.shape, r.focus, r.path or "", r.value or "")
 
 
+def _finding_key(f: Finding) -> tuple[int, str, str, str, str, str]:
+    # Severity first, then rule and node; path and shape make the order total, so that a
+    # report merged from an incremental check lists findings exactly as a full one does.
+    return (
+        SEVERITY_ORDER.get(f.severity, 9),
+        f.rule,
+        f.node,
+        f.value or "",
+        f.path or "",
+        f.shape,
+    )
+
+
 # ---- findings ----------------------------------------------------------------------------------
 
 
-_LABEL_PROPS: Final = (
-    RDFS.label,
-    AIMS.name,
-    URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"),
-)
-
-
-def _label(org: Graph, ctx: ValidationContext, iri: str) -> str:
-    node = URIRef(iri)
-    for p in _LABEL_PROPS:
-        v = org.value(node, p)
-        if v is not None:
-            return str(v)
+def _label(labels: Mapping[str, str], ctx: ValidationContext, iri: str) -> str:
+    if iri in labels:
+        return labels[iri]
     if iri in ctx.items:
         notation, label = ctx.items[iri]
         return f"{notation} {label}".strip()
     return ""
 
 
+@dataclass(frozen=True, slots=True)
+class _Parts:
+    """The parts of a finding shared by every finding of one rule (and applicability record)."""
+
+    rule: str
+    rule_label: str
+    severity: str
+    message: str
+    fix: str
+    enforces: tuple[EnforcedItem, ...]
+    applies_from: str | None
+
+
+def _finding_parts(
+    ctx: ValidationContext, as_of: date, shape: str, record: str | None
+) -> _Parts | None:
+    info = ctx.info.get(shape)
+    if info is None:
+        return None
+    severity, applies = info.severity, None
+    enforces = list(info.enforces)
+    if record is not None:
+        day, obligation = ctx.records[record]
+        applies = day.isoformat()
+        if day > as_of:
+            severity = "upcoming"
+        if obligation not in enforces:
+            enforces.append(obligation)
+    message = info.message
+    if applies:
+        verb = "applies from" if severity == "upcoming" else "has applied since"
+        message = f"{message.rstrip('.')} (the duty {verb} {applies})."
+    return _Parts(
+        info.name,
+        info.label,
+        severity,
+        message,
+        info.fix,
+        tuple(ctx.enforced(e) for e in enforces),
+        applies,
+    )
+
+
 def findings_from_raw(
-    raw: Iterable[RawResult], org: Graph, ctx: ValidationContext, as_of: date
+    raw: Iterable[RawResult],
+    org: Graph | Mapping[str, str],
+    ctx: ValidationContext,
+    as_of: date,
 ) -> list[Finding]:
-    """Turn raw results into findings: message, fix, enforced items, severity (incl. upcoming)."""
+    """Turn raw results into findings: message, fix, enforced items, severity (incl. upcoming).
+
+    ``org`` is the organisation graph, or the labels of its nodes (see :func:`graph_labels`).
+    """
+    labels = graph_labels(org) if isinstance(org, Graph) else org
     out: list[Finding] = []
+    # What a finding says depends only on its rule and, for dated duties, the record it names:
+    # worked out once per pair, not once per finding (a large organisation has 100,000s).
+    parts: dict[tuple[str, str | None], _Parts | None] = {}
     for r in raw:
-        info = ctx.info.get(r.shape)
-        if info is None:
+        key = (r.shape, r.value if r.value in ctx.records else None)
+        if key not in parts:
+            parts[key] = _finding_parts(ctx, as_of, *key)
+        p = parts[key]
+        if p is None:
             continue
-        severity, applies = info.severity, None
-        enforces = list(info.enforces)
-        if r.value is not None and r.value in ctx.records:
-            day, obligation = ctx.records[r.value]
-            applies = day.isoformat()
-            if day > as_of:
-                severity = "upcoming"
-            if obligation not in enforces:
-                enforces.append(obligation)
-        message = info.message
-        if applies:
-            verb = "applies from" if severity == "upcoming" else "has applied since"
-            message = f"{message.rstrip('.')} (the duty {verb} {applies})."
         out.append(
             Finding(
                 node=r.focus,
-                node_label=_label(org, ctx, r.focus),
+                node_label=_label(labels, ctx, r.focus),
                 shape=r.shape,
-                rule=info.name,
-                rule_label=info.label,
-                severity=severity,
-                message=message,
-                fix=info.fix,
-                enforces=tuple(ctx.enforced(e) for e in enforces),
+                rule=p.rule,
+                rule_label=p.rule_label,
+                severity=p.severity,
+                message=p.message,
+                fix=p.fix,
+                enforces=p.enforces,
                 path=r.path,
                 value=r.value,
-                applies_from=applies,
+                applies_from=p.applies_from,
             )
         )
-    out.sort(key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.rule, f.node, f.value or ""))
+    out.sort(key=_finding_key)
     return out
 
 
 def validate(
-    org_graph: Graph,
+    org_graph: Graph | bytes,
     *,
     as_of: date,
     catalogs: ValidationContext,
     engine: str = "fast",
     law_mode: str = "in-force",
 ) -> ValidationReport:
-    """Validate an organisation graph on a date; findings tie each problem to its clause."""
+    """Validate an organisation graph on a date; findings tie each problem to its clause.
+
+    The graph may be given as N-Triples, which the fast engine loads without rdflib.
+    """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
     if law_mode not in LAW_MODES:
         raise ValueError(f"unknown law mode {law_mode!r}; use one of {', '.join(LAW_MODES)}")
     started = time.perf_counter()
-    org = _flatten(org_graph)
-    bound = bind_parameters(catalogs.shapes, as_of, law_mode)
-    runner = run_fast if engine == "fast" else run_pyshacl
-    raw = runner(org, bound, catalogs)
+    bound, checks = catalogs.compiled(as_of, law_mode)
+    if engine == "fast":
+        store = _new_store(catalogs, _ntriples(org_graph))
+        with gc_paused():
+            run = _fast_on_store(store, catalogs, checks)
+            findings = findings_from_raw(run.raw, run.labels, catalogs, as_of)
+        raw, triples = run.raw, run.triples
+    else:
+        org = _flatten(org_graph) if isinstance(org_graph, Graph) else _parse_nt(org_graph)
+        raw = run_pyshacl(org, bound, catalogs)
+        findings, triples = findings_from_raw(raw, graph_labels(org), catalogs, as_of), len(org)
     return ValidationReport(
         as_of=as_of,
         engine=engine,
         law_mode=law_mode,
-        findings=findings_from_raw(raw, org, catalogs, as_of),
+        findings=findings,
         raw=raw,
         rules=len(catalogs.info),
-        triples=len(org),
+        triples=triples,
         seconds=time.perf_counter() - started,
     )
+
+
+def _parse_nt(data: bytes) -> Graph:
+    g = Graph()
+    g.parse(data=data, format="nt")
+    return g
 
 
 __all__ = [
@@ -502,6 +712,8 @@ __all__ = [
     "ValidationContext",
     "ValidationReport",
     "findings_from_raw",
+    "gc_paused",
+    "graph_labels",
     "run_fast",
     "run_pyshacl",
     "term_text",
