@@ -30,12 +30,8 @@ from aims_graph.orgdata import import_files
 from aims_graph.queries import bind, load_catalog
 from aims_graph.store import OxigraphStore
 from bench.synthetic import large_organisation
-from bench.timing import Result, Timing, fmt, measure
+from bench.timing import AS_OF, Result, measure, table
 
-# Re-exported for the benchmark modules written against bench.run (moved to bench.timing).
-__all__ = ["Result", "Timing", "main", "measure", "run", "table"]
-
-AS_OF = date(2026, 11, 28)
 EXAMPLE = resources.examples_dir() / "northwind"
 
 
@@ -150,34 +146,29 @@ def run(quick: bool) -> list[Result]:
     return results
 
 
-def table(results: list[Result]) -> str:
-    """The results as a Markdown table."""
-    lines = [
-        "| benchmark | median | p99 | runs | baseline | baseline median | ratio | target |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    for r in results:
-        ratio = f"{r.ratio:.1f}×" if r.ratio is not None else "–"
-        lines.append(
-            f"| {r.name} | {fmt(r.ours.median)} | {fmt(r.ours.p99)} | {r.ours.runs} | "
-            f"{r.baseline_name or '–'} | {fmt(r.baseline.median if r.baseline else None)} | "
-            f"{ratio} | {r.target or '–'} |"
-        )
-    return "\n".join(lines)
-
-
 def main() -> None:
     """Run the benchmarks, print the tables and write them."""
-    from bench import http_load
+    from bench import http_load, synthetic_bench, validation
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="few repeats (CI)")
     parser.add_argument("--output", type=Path, default=None, help="Markdown file to write")
     ns = parser.parse_args()
     started = time.perf_counter()
-    latency = table(run(ns.quick) + http_load.startup(ns.quick))
+    sections: list[tuple[str, str]] = []
+
+    def section(title: str, text: str) -> None:
+        sections.append((title, text))
+        print(f"\n## {title}\n\n{text}", flush=True)
+
+    section("Real graph", table(run(ns.quick) + http_load.startup(ns.quick)))
+    section(
+        "Synthetic graphs of 5, 50 and 200 frameworks", table(synthetic_bench.results(ns.quick))
+    )
+    section("SHACL validation of organisation data", table(validation.results(ns.quick)))
     seconds, connections = (2.0, 8) if ns.quick else (10.0, 8)
     load = http_load.run(seconds=seconds, connections=connections)
+    section("HTTP under load", http_load.table(load, connections, seconds))
     machine = (
         f"{platform.machine()}, {os.cpu_count()} cores, "
         f"{platform.python_implementation()} {platform.python_version()}"
@@ -186,11 +177,9 @@ def main() -> None:
         f"# Benchmark results\n\n`python -m bench.run{' --quick' if ns.quick else ''}` on "
         f"{machine}, {date.today().isoformat()}, {time.perf_counter() - started:.0f} s in all. "
         "Ratios are the baseline's time over ours (above 1: ours is faster), measured in the "
-        "same run.\n\n## Latency\n\n"
-        f"{latency}\n\n## HTTP under load\n\n"
-        f"{http_load.table(load, connections, seconds)}\n"
+        "same run; p99 of a few runs is their slowest.\n"
+        + "".join(f"\n## {title}\n\n{body}\n" for title, body in sections)
     )
-    print(text)
     if ns.output is not None:
         ns.output.write_text(text, encoding="utf-8")
 

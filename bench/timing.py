@@ -6,6 +6,10 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
+
+#: The date every benchmark judges organisation data on (fixed, so runs compare).
+AS_OF = date(2026, 11, 28)
 
 
 @dataclass(frozen=True)
@@ -59,3 +63,19 @@ def summarise(samples: list[float]) -> Timing:
     ordered = sorted(samples)
     p99 = ordered[min(len(ordered) - 1, max(0, round(0.99 * len(ordered)) - 1))]
     return Timing(statistics.median(ordered), p99, len(ordered))
+
+
+def table(results: list[Result]) -> str:
+    """The results as a Markdown table."""
+    lines = [
+        "| benchmark | median | p99 | runs | baseline | baseline median | ratio | target |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        ratio = f"{r.ratio:.1f}×" if r.ratio is not None else "–"
+        lines.append(
+            f"| {r.name} | {fmt(r.ours.median)} | {fmt(r.ours.p99)} | {r.ours.runs} | "
+            f"{r.baseline_name or '–'} | {fmt(r.baseline.median if r.baseline else None)} | "
+            f"{ratio} | {r.target or '–'} |"
+        )
+    return "\n".join(lines)
