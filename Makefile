@@ -29,10 +29,10 @@ serve: $(STAMP)
 
 # The default suite (under 3 minutes on 2 cores); CI also runs test-slow.
 test: $(STAMP) java chromium
-	$(PY) -m pytest -n 2 -q -m 'not slow and not bench'
+	$(PY) -m pytest -n 2 -q -m 'not slow'
 
 test-slow: $(STAMP) java chromium
-	$(PY) -m pytest -n 2 -q -m 'slow and not bench'
+	$(PY) -m pytest -n 2 -q -m slow
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests scripts bench
@@ -42,7 +42,6 @@ lint: $(STAMP)
 # Benchmarks against baselines measured in the same run; the table goes to bench/RESULTS.md.
 bench: $(STAMP) chromium wrk
 	$(PY) -m bench.run --output bench/RESULTS.md
-	$(PY) -m pytest -q -s -m bench -o addopts=''
 
 # A few repeats of each benchmark, so that CI keeps them running (no table written).
 bench-quick: $(STAMP) chromium wrk
