@@ -8,13 +8,12 @@ IRI (``/id/...``), loaded in a fresh tab of the same browser until its load even
 
 from __future__ import annotations
 
-import os
 import statistics
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.servers import uvicorn_server
+from tests.servers import CHROMIUM, CHROMIUM_ARGS, uvicorn_server
 
 from aims_graph import loader
 from aims_graph.api.app import create_app
@@ -23,16 +22,6 @@ from aims_graph.service import Graph
 from aims_graph.store import OxigraphStore
 from bench.timing import Result, Timing
 
-CHROMIUM = os.environ.get("AIMS_GRAPH_CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 #: (label, explorer hash, route, the same item's server-rendered page): the item with the most
 #: mappings, the one the README walks through, and the matrix.
 PAGES = [
@@ -72,7 +61,7 @@ def results(quick: bool) -> list[Result]:
     runs = 2 if quick else 7
     out: list[Result] = []
     with _served() as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
         def explorer(hash_: str, route: str) -> tuple[float, float]:
             """Fresh-tab and in-app render times (ms) of one explorer page."""

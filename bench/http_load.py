@@ -12,10 +12,8 @@ so the client's own cost stays small beside the servers' on the same two cores.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -27,7 +25,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import httpx
-from tests.servers import free_port, oxigraph_binary, wait_until_answers
+from tests.servers import free_port, oxigraph_binary, process_group
 
 from aims_graph import loader
 from aims_graph.queries import load_catalog
@@ -123,29 +121,6 @@ def wrk(
     return parse_wrk(name, run.stdout)
 
 
-@contextmanager
-def _process(cmd: Sequence[str], ready_url: str, log: Path, **env: str) -> Iterator[int]:
-    """Run a server in its own process group until the block ends."""
-    with log.open("ab") as out:
-        proc = subprocess.Popen(
-            list(cmd),
-            env={**os.environ, **env},
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            wait_until_answers(ready_url, timeout_s=180)
-            yield proc.pid
-        finally:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=10)
-
-
 def _rows(response: httpx.Response) -> int:
     response.raise_for_status()
     return len(response.json()["results"]["bindings"])
@@ -191,11 +166,11 @@ def run(*, seconds: float, connections: int) -> list[LoadResult]:
     oxigraph = oxigraph_binary()
 
     def serve(port: int, workers: int, store: str) -> AbstractContextManager[int]:
-        return _process(
+        return process_group(
             [cli, "serve", "--port", str(port), "--workers", str(workers)],
             f"http://127.0.0.1:{port}/health",
             tmp / "serve.log",
-            AIMS_GRAPH_STORE=store,
+            env={"AIMS_GRAPH_STORE": store},
         )
 
     try:
@@ -214,7 +189,7 @@ def run(*, seconds: float, connections: int) -> list[LoadResult]:
         shared_port, port, tmp_shared = free_port(), free_port(), str(tmp / "shared")
         shared = f"http://127.0.0.1:{shared_port}"
         with (
-            _process(
+            process_group(
                 [oxigraph, "serve", "--bind", f"127.0.0.1:{shared_port}", "--location", tmp_shared],
                 f"{shared}/query?query=ASK%7B%7D",
                 tmp / "oxigraph-shared.log",
@@ -233,7 +208,7 @@ def run(*, seconds: float, connections: int) -> list[LoadResult]:
         port = free_port()
         url = f"http://127.0.0.1:{port}/query"
         with (
-            _process(
+            process_group(
                 [oxigraph, "serve-read-only", "--bind", f"127.0.0.1:{port}", "--location", raw],
                 url + "?query=ASK%7B%7D",
                 tmp / "oxigraph.log",
@@ -247,7 +222,7 @@ def run(*, seconds: float, connections: int) -> list[LoadResult]:
         url = f"http://127.0.0.1:{port}/"
         endpoint = shutil.which("rdflib-endpoint", path=str(BIN)) or "rdflib-endpoint"
         with (
-            _process(
+            process_group(
                 [endpoint, "serve", str(view), "--host", "127.0.0.1", "--port", str(port)],
                 url + "?query=ASK%7B%7D",
                 tmp / "rdflib.log",
@@ -261,10 +236,12 @@ def run(*, seconds: float, connections: int) -> list[LoadResult]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _first_answer(cmd: Sequence[str], url: str, log: Path, **env: str) -> float:
+def _first_answer(
+    cmd: Sequence[str], url: str, log: Path, env: dict[str, str] | None = None
+) -> float:
     """Seconds from launching a server to its first successful answer at ``url``."""
     started = time.perf_counter()
-    with _process(cmd, url, log, **env):
+    with process_group(cmd, url, log, env):
         while True:
             try:
                 if httpx.get(url, timeout=30).status_code == 200:
@@ -286,9 +263,11 @@ def startup(quick: bool) -> list[Result]:
         log = tmp / "serve.log"
         cold = []
         for i in range(runs):
-            cold.append(_first_answer(serve, url, log, AIMS_GRAPH_STORE=f"oxigraph:{tmp}/c{i}"))
+            cold.append(
+                _first_answer(serve, url, log, env={"AIMS_GRAPH_STORE": f"oxigraph:{tmp}/c{i}"})
+            )
         warm = [
-            _first_answer(serve, url, log, AIMS_GRAPH_STORE=f"oxigraph:{tmp}/c0")
+            _first_answer(serve, url, log, env={"AIMS_GRAPH_STORE": f"oxigraph:{tmp}/c0"})
             for _ in range(runs)
         ]
         view = tmp / "view.nt"

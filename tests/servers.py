@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -103,3 +105,51 @@ def oxigraph_server(*, port: int | None = None, location: Path | None = None) ->
                 proc.wait(timeout=5)
             if proc.stderr is not None:
                 proc.stderr.close()
+
+
+#: Debian's chromium, which the browser tests and the render benchmark drive through Playwright.
+CHROMIUM = os.environ.get("AIMS_GRAPH_CHROMIUM", "/usr/bin/chromium")
+# Without the background-networking flags chromium tries Google's hosts, which this network refuses.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@contextmanager
+def process_group(
+    cmd: Sequence[str],
+    ready_url: str,
+    log: Path,
+    env: Mapping[str, str] | None = None,
+    *,
+    timeout_s: float = 180,
+) -> Iterator[int]:
+    """Run a server (and the workers it starts) in its own process group until the block ends.
+
+    Yields its pid once ``ready_url`` answers; the whole group gets SIGTERM after, SIGKILL if it
+    has not gone 30 s later. Its output goes to ``log`` (an unread pipe would stall it).
+    """
+    with log.open("ab") as out:
+        proc = subprocess.Popen(
+            list(cmd),
+            env={**os.environ, **(env or {})},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            wait_until_answers(ready_url, timeout_s=timeout_s)
+            yield proc.pid
+        finally:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=10)

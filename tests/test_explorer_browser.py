@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +21,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 from tests.orgdata_support import EXAMPLE_DIR, SHEET_ORDER
-from tests.servers import uvicorn_server
+from tests.servers import CHROMIUM, CHROMIUM_ARGS, uvicorn_server
 
 from aims_graph import loader
 from aims_graph.api.app import create_app
@@ -30,17 +29,6 @@ from aims_graph.config import Settings
 from aims_graph.service import Graph
 from aims_graph.store import OxigraphStore, Store
 
-CHROMIUM = os.environ.get("AIMS_GRAPH_CHROMIUM", "/usr/bin/chromium")
-# Without the background-networking flags chromium tries Google's hosts, which this network refuses.
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 OUT = Path(__file__).resolve().parent.parent / "test-output"
 SHOTS = OUT / "screenshots"
 
@@ -73,7 +61,7 @@ def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run `make chromium` (make test does)")
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
 

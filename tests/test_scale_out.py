@@ -7,7 +7,6 @@ on a fresh connection may land on any worker, and `/health` says which process a
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -17,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 from tests.orgdata_support import EXAMPLE_DIR
-from tests.servers import free_port, oxigraph_server, wait_until_answers
+from tests.servers import free_port, oxigraph_server, process_group
 
 pytestmark = pytest.mark.slow
 
@@ -28,29 +27,12 @@ COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 @contextmanager
 def serve(tmp: Path, store: str, workers: int) -> Iterator[str]:
-    """`aims-graph serve --workers N` on the store; stop the whole process group after."""
+    """`aims-graph serve --workers N` on the store; the whole process group stops after."""
     port = free_port()
-    env = {**os.environ, "AIMS_GRAPH_STORE": store}
-    log = (tmp / f"serve-{port}.log").open("ab")
-    proc = subprocess.Popen(
-        [CLI, "serve", "--port", str(port), "--workers", str(workers)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,  # the workers are the parent's children: stop them together
-    )
     base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_answers(f"{base}/health", timeout_s=120)
+    cmd = [CLI, "serve", "--port", str(port), "--workers", str(workers)]
+    with process_group(cmd, f"{base}/health", tmp / "serve.log", {"AIMS_GRAPH_STORE": store}):
         yield base
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
-        log.close()
 
 
 def answering_processes(base: str, requests: int = 40) -> set[int]:
