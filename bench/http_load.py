@@ -276,7 +276,9 @@ def startup(quick: bool) -> list[Result]:
         del store
         raw = str(tmp / "oxigraph")
         subprocess.run(
-            [oxigraph_binary(), "load", "--location", raw, "--file", str(view)], check=True
+            [oxigraph_binary(), "load", "--location", raw, "--file", str(view)],
+            check=True,
+            capture_output=True,
         )
         q = f"http://127.0.0.1:{port}/query?" + urlencode({"query": crosswalk_query()})
         oxi = [
