@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,6 +41,14 @@ class GraphSource:
     files: tuple[Path, ...]
     build: Builder
     depends_on_store: bool = False
+    #: With ``depends_on_store``: the graph IRI prefixes it reads, when not every graph.
+    reads: tuple[str, ...] | None = None
+
+    def needs(self, graphs: Iterable[str]) -> bool:
+        """Whether this source reads any of ``graphs`` (so they must be in the store first)."""
+        return self.depends_on_store and any(
+            self.reads is None or g.startswith(self.reads) for g in graphs
+        )
 
     def digest(self) -> str:
         """Digest of the loader version and every source file's name and bytes."""
@@ -147,9 +155,10 @@ def build(
             continue
         if progress:
             progress(src.graph.removeprefix(GRAPH))
-        if src.depends_on_store:
+        if src.needs(g for g, _, _ in batch):
             pending += put_new_graphs(store, batch)
             batch = []
+        if src.depends_on_store:
             rewrite, pending = _sync_view(store, rewrite, pending)
         data, media_type = src.build(store)
         if src.graph in present:

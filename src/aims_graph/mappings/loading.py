@@ -222,7 +222,11 @@ def mapping_sources(
     out: list[GraphSource] = [
         # Rebuilt when a catalog changes too: the file is re-checked against the items.
         GraphSource(
-            graph_iri(f"mappings/{set_id_of(p)}"), (p,), _set_builder(p), depends_on_store=True
+            graph_iri(f"mappings/{set_id_of(p)}"),
+            (p,),
+            _set_builder(p),
+            depends_on_store=True,
+            reads=(graph_iri("catalog/"),),  # the items a mapping may name
         )
         for p in files
     ]
