@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,8 @@ from tests.orgdata_support import (
     import_example,
 )
 
-from aims_graph import resources
+from aims_graph import loader, resources
+from aims_graph.config import Settings
 from aims_graph.items import ItemIndex
 from aims_graph.namespaces import AIMS
 from aims_graph.orgdata import (
@@ -34,9 +36,12 @@ from aims_graph.orgdata import (
     store_org_data,
 )
 from aims_graph.orgdata.model import EVIDENCE_KINDS, INCIDENT_KINDS, ORG_CLASSES, ORG_PROPERTIES
+from aims_graph.orgdata.service import OrgService
 from aims_graph.orgdata.sheets import read_xlsx
 from aims_graph.orgdata.templates import guide_csv, template
-from aims_graph.store import OxigraphStore
+from aims_graph.service import Graph as KnowledgeGraph
+from aims_graph.store import OxigraphStore, Store
+from aims_graph.validation import validate
 
 ORG = "acme"
 
@@ -367,3 +372,44 @@ def test_template_cli_writes_files(tmp_path: Path) -> None:
     res = runner.invoke(app, ["template", "nonsense"])
     assert res.exit_code == 2
     assert re.search("unknown template", res.output + (res.stderr if res.stderr_bytes else ""))
+
+
+def test_validation_after_an_append_rechecks_only_what_it_touched(built_store: Store) -> None:
+    assert isinstance(built_store, OxigraphStore)
+    store = OxigraphStore()
+    store.native.bulk_extend(built_store.native)
+    service = OrgService(KnowledgeGraph(store, Settings(store="memory:"), loader.BuildReport()))
+    service.registry.create("acme", "Acme")
+    files = [(p.name, p.read_bytes()) for p in sorted(EXAMPLE_DIR.glob("*.csv"))]
+    service.upload("acme", files, "replace")
+    as_of = date(2026, 11, 28)
+    before = service.validation("acme", as_of=as_of, law_mode="in-force")
+    # A new high-risk provider system with no owner and none of its duties met.
+    system = (
+        "id,name,purpose,role,risk_tier,annex_iii_use_case,high_risk_pathway,lifecycle_stage,"
+        "owner,gpai_model,placed_on_market,notes\n"
+        "hiring,Acme Hiring,Ranks job applicants.,provider,high-risk,annex-III-4-a,,"
+        "operation-monitoring,,,2025-01-01,\n"
+    )
+    service.upload("acme", [("systems.csv", system.encode())], "append")
+    held = service._held["acme"]
+    assert held.report is not None and held.report is not before  # merged on the append
+    after = service.validation("acme", as_of=as_of, law_mode="in-force")
+    assert after is held.report  # answered from the held report, not validated again
+
+    full = validate(
+        store.dump_graph(org_graph_iri("acme"), "application/n-triples"),
+        as_of=as_of,
+        catalogs=service.validation_context,
+    )
+    assert set(after.raw) == set(full.raw)
+    assert [f.message for f in after.findings] == [f.message for f in full.findings]
+    assert len(after.findings) > len(before.findings)
+
+    # Replacing the data, or deleting the organisation, lets go of what was held.
+    service.upload("acme", files, "replace")
+    assert "acme" not in service._held
+    service.validation("acme", as_of=as_of, law_mode="in-force")
+    service.delete("acme")
+    assert "acme" not in service._held
+    store.close()

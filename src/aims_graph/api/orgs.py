@@ -317,7 +317,7 @@ def orgs_router(settings: Settings, auth: Authenticator) -> APIRouter:
     async def delete_org(request: Request, org_id: OrgIdPath) -> Response:
         """Remove the organisation, every key and its graph."""
         org = await run_in_threadpool(auth.require, request, org_id)
-        await run_in_threadpool(service.registry.delete, org.id)
+        await run_in_threadpool(service.delete, org.id)
         return Response(status_code=204, headers=_PRIVATE)
 
     @router.get("/orgs/{org_id}/keys", summary="The organisation's keys (ids and dates only)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -18,7 +19,9 @@ from aims_graph.orgdata.problems import OrgDataError
 from aims_graph.orgdata.registry import OrgRegistry
 from aims_graph.orgdata.soa_export import soa_xlsx
 from aims_graph.service import Graph
+from aims_graph.store import OxigraphStore
 from aims_graph.validation import ValidationContext, ValidationReport, validate
+from aims_graph.validation.incremental import OrgValidator, merge_reports
 
 UploadMode = Literal["replace", "append"]
 
@@ -44,8 +47,19 @@ class UploadResult:
     triples_stored: int
 
 
+@dataclass
+class _Held:
+    """An organisation's data kept for validation, with its latest report."""
+
+    validator: OrgValidator
+    report: ValidationReport | None = None
+
+
 class OrgService:
     """An organisation's data in its own named graph, and the reports computed from it."""
+
+    #: Organisations whose data stays held for validation (the most recently validated).
+    HELD_ORGS = 4
 
     def __init__(self, graph: Graph, *, max_upload_triples: int = 200_000) -> None:
         self.graph = graph
@@ -57,6 +71,10 @@ class OrgService:
         self._ctx_lock = threading.Lock()
         self._org_locks: dict[str, threading.Lock] = {}
         self._locks_lock = threading.Lock()
+        # A held copy must see every write to the organisation's graph: true of the embedded
+        # store, which only this process writes; a sparql: store has other writers.
+        self._holds = isinstance(graph.store, OxigraphStore)
+        self._held: OrderedDict[str, _Held] = OrderedDict()
 
     def _org_lock(self, org_id: str) -> threading.Lock:
         with self._locks_lock:
@@ -104,8 +122,35 @@ class OrgService:
                 raise OrgDataError(result.problems)
             if len(result.graph) > self.max_upload_triples:
                 raise UploadTooLargeError(len(result.graph), self.max_upload_triples)
+            held = self._take(org_id)
             stored = store_org_data(self.store, org_id, result.graph, mode, existing=existing)
+            if mode == "append" and held is not None and held.report is not None:
+                # Re-check only what the new triples can change, and keep the data held.
+                update = held.validator.append(
+                    result.graph.serialize(format="nt", encoding="utf-8"),
+                    as_of=held.report.as_of,
+                    law_mode=held.report.law_mode,
+                )
+                held.report = merge_reports(held.report, update)
+                self._hold(org_id, held)
         return UploadResult(mode, tuple(n for n, _ in sources), len(result.graph), stored)
+
+    def _take(self, org_id: str) -> _Held | None:
+        with self._locks_lock:
+            return self._held.pop(org_id, None)
+
+    def _hold(self, org_id: str, held: _Held) -> None:
+        with self._locks_lock:
+            self._held[org_id] = held
+            self._held.move_to_end(org_id)
+            while len(self._held) > self.HELD_ORGS:
+                self._held.popitem(last=False)
+
+    def delete(self, org_id: str) -> None:
+        """Forget the organisation, its keys, its data and anything held of it."""
+        with self._org_lock(org_id):
+            self._take(org_id)
+            self.registry.delete(org_id)
 
     def data(self, org_id: str) -> RdfGraph:
         """The organisation's stored graph."""
@@ -116,12 +161,23 @@ class OrgService:
         # The stored N-Triples go straight to the validator's store: reading a large
         # organisation into rdflib first would cost more than validating it.
         target = org_graph_iri(org_id)
-        data = (
-            self.store.dump_graph(target, "application/n-triples")
-            if target in self.store.graphs()
-            else b""
-        )
-        return validate(data, as_of=as_of, catalogs=self.validation_context, law_mode=law_mode)
+
+        def stored() -> bytes:
+            if target not in self.store.graphs():
+                return b""
+            return self.store.dump_graph(target, "application/n-triples")
+
+        if not self._holds:
+            return validate(
+                stored(), as_of=as_of, catalogs=self.validation_context, law_mode=law_mode
+            )
+        with self._org_lock(org_id):
+            held = self._held.get(org_id) or _Held(OrgValidator(stored(), self.validation_context))
+            report = held.report
+            if report is None or (report.as_of, report.law_mode) != (as_of, law_mode):
+                report = held.report = held.validator.validate(as_of=as_of, law_mode=law_mode)
+            self._hold(org_id, held)
+            return report
 
     def coverage(
         self,
