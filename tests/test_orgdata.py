@@ -413,3 +413,15 @@ def test_validation_after_an_append_rechecks_only_what_it_touched(built_store: S
     service.delete("acme")
     assert "acme" not in service._held
     store.close()
+
+
+def test_csv_the_reader_refuses_is_a_problem_not_a_crash(index: ItemIndex) -> None:
+    # A lone carriage return ends a row, as in old Mac files; it used to raise csv.Error.
+    lone_cr = import_sources([("systems.csv", b"id,name\rs1,One\r")], "acme", index)
+    assert not any("readable" in p.reason for p in lone_cr.problems)
+    # A field past the CSV reader's size limit (128 KiB) is reported with the file's name.
+    huge = b"id,name\ns1," + b"x" * 200_000 + b"\n"
+    result = import_sources([("systems.csv", huge)], "acme", index)
+    assert not result.ok
+    problem = next(p for p in result.problems if "not a readable CSV file" in p.reason)
+    assert problem.file == "systems.csv" and "CSV" in problem.fix

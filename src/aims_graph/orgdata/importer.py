@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -88,6 +89,15 @@ def import_sources(
                 table = read_csv(data)
             except UnicodeDecodeError:
                 problems.append(ImportProblem(name, "not UTF-8 text", "save the CSV as UTF-8"))
+                continue
+            except csv.Error as exc:
+                problems.append(
+                    ImportProblem(
+                        name,
+                        f"not a readable CSV file: {exc}",
+                        "export the sheet again as CSV (UTF-8), or upload the XLSX",
+                    )
+                )
                 continue
             sheets.add_table(name, kind, kind, table)
         elif suffix == ".xlsx":

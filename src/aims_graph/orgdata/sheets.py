@@ -67,9 +67,13 @@ def cell_text(value: object) -> str:
 
 
 def read_csv(data: bytes) -> Table:
-    """Rows of a UTF-8 CSV file (a BOM is allowed); raises UnicodeDecodeError on other encodings."""
+    """Rows of a UTF-8 CSV file (a BOM is allowed).
+
+    Raises UnicodeDecodeError on other encodings and csv.Error on text the CSV reader refuses.
+    """
     text = data.decode("utf-8-sig")
-    return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
+    # newline="" hands line ends to the CSV reader, which knows \r\n, \n and \r inside quotes.
+    return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text, newline=""))]
 
 
 def read_xlsx(data: bytes) -> dict[str, Table]:
