@@ -18,7 +18,7 @@ from aims_graph.graphs import refresh_standards_view
 from aims_graph.items import Item, ItemIndex
 from aims_graph.orgdata import import_files
 from aims_graph.orgdata.templates import workbook_xlsx
-from aims_graph.store import OxigraphStore
+from aims_graph.store import OxigraphStore, Store
 
 ROOT = resources.repo_root()
 EXAMPLE_DIR = ROOT / "examples" / "northwind"
@@ -133,3 +133,11 @@ def regenerate(index: ItemIndex | None = None) -> None:
 if __name__ == "__main__":
     regenerate()
     print(f"wrote {EXAMPLE_XLSX} and {EXAMPLE_TTL}")
+
+
+def copy_of(store: Store) -> OxigraphStore:
+    """A writable in-memory copy of a built store, for tests that write organisations into it."""
+    assert isinstance(store, OxigraphStore)
+    copy = OxigraphStore()
+    copy.native.bulk_extend(store.native)
+    return copy

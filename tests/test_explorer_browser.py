@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
-from tests.orgdata_support import EXAMPLE_DIR, SHEET_ORDER
+from tests.orgdata_support import EXAMPLE_DIR, SHEET_ORDER, copy_of
 from tests.servers import CHROMIUM, CHROMIUM_ARGS, uvicorn_server
 
 from aims_graph import loader
@@ -35,10 +35,7 @@ SHOTS = OUT / "screenshots"
 
 @pytest.fixture(scope="module")
 def store(built_store: Store) -> Iterator[OxigraphStore]:
-    # A store of its own: the organisation test registers northwind in it.
-    assert isinstance(built_store, OxigraphStore)
-    copy = OxigraphStore()
-    copy.native.bulk_extend(built_store.native)
+    copy = copy_of(built_store)  # the tests register organisations in it
     yield copy
     copy.close()
 

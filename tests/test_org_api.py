@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import openpyxl
 import pytest
-from tests.orgdata_support import EXAMPLE_DIR, SHEET_ORDER
+from tests.orgdata_support import EXAMPLE_DIR, SHEET_ORDER, copy_of
 from tests.servers import uvicorn_server
 
 from aims_graph import loader
@@ -54,10 +54,7 @@ def example_files() -> list[tuple[str, tuple[str, bytes, str]]]:
 
 @pytest.fixture(scope="module")
 def store(built_store: Store) -> Iterator[OxigraphStore]:
-    # A store of its own (a copy of the built graph): these tests write organisations into it.
-    assert isinstance(built_store, OxigraphStore)
-    copy = OxigraphStore()
-    copy.native.bulk_extend(built_store.native)
+    copy = copy_of(built_store)  # the tests register organisations in it
     yield copy
     copy.close()
 

@@ -18,6 +18,7 @@ from tests.orgdata_support import (
     EXAMPLE_TTL,
     EXAMPLE_XLSX,
     catalog_index,
+    copy_of,
     example_csvs,
     import_example,
 )
@@ -375,9 +376,7 @@ def test_template_cli_writes_files(tmp_path: Path) -> None:
 
 
 def test_validation_after_an_append_rechecks_only_what_it_touched(built_store: Store) -> None:
-    assert isinstance(built_store, OxigraphStore)
-    store = OxigraphStore()
-    store.native.bulk_extend(built_store.native)
+    store = copy_of(built_store)
     service = OrgService(KnowledgeGraph(store, Settings(store="memory:"), loader.BuildReport()))
     service.registry.create("acme", "Acme")
     files = [(p.name, p.read_bytes()) for p in sorted(EXAMPLE_DIR.glob("*.csv"))]
