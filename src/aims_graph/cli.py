@@ -20,7 +20,7 @@ from aims_graph import resources
 from aims_graph.catalog_build import CatalogSourceError, build_all
 from aims_graph.cli_progress import Snapshot, run_with_progress
 from aims_graph.config import Settings
-from aims_graph.service import Graph, open_graph
+from aims_graph.service import Graph, check_shareable, open_graph
 from aims_graph.store import StoreError
 
 app = typer.Typer(
@@ -212,11 +212,10 @@ def _serve_workers(settings: Settings) -> None:
     """Build once here, let go of the store, then serve from several uvicorn worker processes."""
     from aims_graph.api.workers import serve_workers
 
-    if settings.store == "memory:":
-        raise _fail(
-            "several workers cannot share a memory: store; use AIMS_GRAPH_STORE=oxigraph:PATH "
-            "or sparql:URL, or one worker"
-        )
+    try:
+        check_shareable(settings)
+    except StoreError as exc:
+        raise _fail(str(exc)) from exc
     with _graph():
         pass  # RocksDB lets one process write: the workers open the built store after this
     err.print(

@@ -143,7 +143,8 @@ def build(
     # With no view yet, an empty store needs none rewritten: its graphs all come in new.
     rewrite = not standards_view_present(store) and bool(view_sources(present))
     pending: list[str] = []
-    # New graphs wait here and go in together: the bulk loader's cost is mostly per call.
+    # New graphs wait here and go in together, until a source reads them: on disk each bulk
+    # load has a cost of its own beyond its data.
     batch: list[tuple[str, bytes, str]] = []
     for src in sources:
         digest = src.digest()

@@ -61,17 +61,22 @@ def open_graph(
     return Graph(store, settings, report)
 
 
+def check_shareable(settings: Settings) -> None:
+    """Raise StoreError when the configured store cannot be shared by several processes."""
+    if settings.store == "memory:":
+        raise StoreError(
+            "several workers cannot share a memory: store (each would hold its own graph): "
+            "use AIMS_GRAPH_STORE=oxigraph:PATH or sparql:URL, or one worker"
+        )
+
+
 def open_built_graph(settings: Settings) -> Graph:
     """Open a store another process built, without building: one of several server workers.
 
     An embedded store is opened read-only (RocksDB lets one process write; any number read);
     a ``sparql:`` store is shared as it is.
     """
-    if settings.store == "memory:":
-        raise StoreError(
-            "several workers cannot share a memory: store (each would hold its own graph): "
-            "use oxigraph:PATH or sparql:URL, or one worker"
-        )
+    check_shareable(settings)
     store = open_store(settings.store, read_only=True)
     if not standards_view_present(store):
         store.close()

@@ -20,18 +20,14 @@ class ResultCache:
         self.max_entry_bytes = max_entry_bytes
         self._data: OrderedDict[Hashable, tuple[object, bytes]] = OrderedDict()
         self._lock = threading.Lock()
-        self.hits = 0
-        self.misses = 0
 
     def get(self, key: Hashable, version: object) -> bytes | None:
         """The answer stored for ``key`` if it reflects ``version`` of the store."""
         with self._lock:
             found = self._data.get(key)
             if found is None or found[0] != version:
-                self.misses += 1
                 return None
             self._data.move_to_end(key)
-            self.hits += 1
             return found[1]
 
     def put(self, key: Hashable, version: object, body: bytes) -> None:
