@@ -178,9 +178,10 @@ class OxigraphStore:
     ) -> None:
         """Replace several named graphs in one bulk load; a parse error changes nothing.
 
-        The bulk loader has a fixed cost a call on disk (tens of ms here), so the build hands
-        over its graphs together. ``also_default`` adds the same triples to the default graph
-        (the standards view of graphs new to the store: one write, not a second pass).
+        On disk each bulk load costs some 20 ms beyond its data (0.2 s of a cold build here
+        before the build handed its graphs over together). ``also_default`` adds the same
+        triples to the default graph (the standards view of graphs new to the store: one write,
+        not a second pass reading them back).
         """
         self._writable()
         quads: list[ox.Quad] = []
@@ -228,11 +229,14 @@ class OxigraphStore:
 
     def triple_count(self, graph: str | None = None) -> int:
         """Count triples in one named graph, or in the default graph (the standards view)."""
-        if graph is None:
-            return sum(
-                1 for _ in self._store.quads_for_pattern(None, None, None, ox.DefaultGraph())
-            )
-        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+        # Counted by the engine: iterating the quads in Python took 0.33 s for the view on disk,
+        # on every /health.
+        pattern = "?s ?p ?o" if graph is None else f"GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }}"
+        solutions = self._store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}")
+        assert isinstance(solutions, ox.QuerySolutions)
+        count = next(iter(solutions))[0]
+        assert isinstance(count, ox.Literal)
+        return int(count.value)
 
     def dump_graph(self, graph: str, media_type: str) -> bytes:
         """Serialise one named graph."""
