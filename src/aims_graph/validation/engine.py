@@ -439,20 +439,10 @@ class _FastRun:
     triples: int
 
 
-def run_fast(org: Graph | bytes, bound_shapes: Graph, ctx: ValidationContext) -> list[RawResult]:
-    """Raw results of the compiled SPARQL checks on Oxigraph (org as a graph or N-Triples)."""
-    return _run_fast(_ntriples(org), bound_shapes, ctx).raw
-
-
 def _ntriples(org: Graph | bytes) -> bytes:
     if isinstance(org, bytes):
         return org
     return _flatten(org).serialize(format="nt", encoding="utf-8")
-
-
-def _run_fast(data: bytes, bound_shapes: Graph, ctx: ValidationContext) -> _FastRun:
-    checks = compile_shapes(bound_shapes, ctx.subclasses)
-    return _fast_on_store(_new_store(ctx, data), ctx, checks)
 
 
 def _new_store(ctx: ValidationContext, data: bytes) -> ox.Store:
@@ -673,17 +663,13 @@ def validate(
     if law_mode not in LAW_MODES:
         raise ValueError(f"unknown law mode {law_mode!r}; use one of {', '.join(LAW_MODES)}")
     started = time.perf_counter()
-    bound, checks = catalogs.compiled(as_of, law_mode)
     if engine == "fast":
         store = _new_store(catalogs, _ntriples(org_graph))
-        with gc_paused():
-            run = _fast_on_store(store, catalogs, checks)
-            findings = findings_from_raw(run.raw, run.labels, catalogs, as_of)
-        raw, triples = run.raw, run.triples
-    else:
-        org = _flatten(org_graph) if isinstance(org_graph, Graph) else _parse_nt(org_graph)
-        raw = run_pyshacl(org, bound, catalogs)
-        findings, triples = findings_from_raw(raw, graph_labels(org), catalogs, as_of), len(org)
+        return fast_report(store, catalogs, as_of=as_of, law_mode=law_mode, started=started)
+    bound, _checks = catalogs.compiled(as_of, law_mode)
+    org = _flatten(org_graph) if isinstance(org_graph, Graph) else _parse_nt(org_graph)
+    raw = run_pyshacl(org, bound, catalogs)
+    findings, triples = findings_from_raw(raw, graph_labels(org), catalogs, as_of), len(org)
     return ValidationReport(
         as_of=as_of,
         engine=engine,
@@ -693,6 +679,37 @@ def validate(
         rules=len(catalogs.info),
         triples=triples,
         seconds=time.perf_counter() - started,
+    )
+
+
+def fast_report(
+    store: ox.Store,
+    ctx: ValidationContext,
+    *,
+    as_of: date,
+    law_mode: str,
+    focus: frozenset[str] | None = None,
+    started: float | None = None,
+) -> ValidationReport:
+    """The report of the compiled checks on a store of the catalogs and an organisation's data.
+
+    With ``focus``, only those nodes are checked (the report says so in ``focus``).
+    """
+    started = time.perf_counter() if started is None else started
+    _bound, checks = ctx.compiled(as_of, law_mode)
+    with gc_paused():
+        run = _fast_on_store(store, ctx, checks, focus)
+        findings = findings_from_raw(run.raw, run.labels, ctx, as_of)
+    return ValidationReport(
+        as_of=as_of,
+        engine="fast",
+        law_mode=law_mode,
+        findings=findings,
+        raw=run.raw,
+        rules=len(ctx.info),
+        triples=run.triples,
+        seconds=time.perf_counter() - started,
+        focus=focus,
     )
 
 
@@ -711,10 +728,10 @@ __all__ = [
     "RawResult",
     "ValidationContext",
     "ValidationReport",
+    "fast_report",
     "findings_from_raw",
     "gc_paused",
     "graph_labels",
-    "run_fast",
     "run_pyshacl",
     "term_text",
     "validate",

@@ -29,13 +29,11 @@ from rdflib import Graph
 from aims_graph.validation.engine import (
     ValidationContext,
     ValidationReport,
-    _fast_on_store,
     _finding_key,
     _new_store,
     _ntriples,
     _raw_key,
-    findings_from_raw,
-    gc_paused,
+    fast_report,
 )
 from aims_graph.validation.shapes import LAW_MODES
 
@@ -91,20 +89,8 @@ class OrgValidator:
     ) -> ValidationReport:
         if law_mode not in LAW_MODES:
             raise ValueError(f"unknown law mode {law_mode!r}; use one of {', '.join(LAW_MODES)}")
-        _bound, checks = self.ctx.compiled(as_of, law_mode)
-        with gc_paused():
-            run = _fast_on_store(self._store, self.ctx, checks, focus)
-            findings = findings_from_raw(run.raw, run.labels, self.ctx, as_of)
-        return ValidationReport(
-            as_of=as_of,
-            engine="fast",
-            law_mode=law_mode,
-            findings=findings,
-            raw=run.raw,
-            rules=len(self.ctx.info),
-            triples=run.triples,
-            seconds=time.perf_counter() - started,
-            focus=focus,
+        return fast_report(
+            self._store, self.ctx, as_of=as_of, law_mode=law_mode, focus=focus, started=started
         )
 
 
