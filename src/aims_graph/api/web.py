@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from pathlib import Path
 from typing import Final
 
@@ -40,9 +41,15 @@ def _file(name: str) -> Path:
     return path
 
 
-def _send(request: Request, path: Path) -> Response:
+@lru_cache(maxsize=64)
+def _read(path: Path, mtime_ns: int) -> tuple[bytes, str]:
+    """A file's bytes and ETag, read and hashed once per version of the file."""
     data = path.read_bytes()
-    etag = '"' + hashlib.sha256(data).hexdigest()[:32] + '"'
+    return data, '"' + hashlib.sha256(data).hexdigest()[:32] + '"'
+
+
+def _send(request: Request, path: Path) -> Response:
+    data, etag = _read(path, path.stat().st_mtime_ns)
     # Revalidated on each load (a 304 costs a round trip on loopback) so an upgrade shows at once.
     headers = {
         "ETag": etag,
