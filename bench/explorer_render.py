@@ -15,8 +15,8 @@ from pathlib import Path
 
 from tests.servers import CHROMIUM, CHROMIUM_ARGS, uvicorn_server
 
-from aims_graph import loader
 from aims_graph.api.app import create_app
+from aims_graph.build import loader
 from aims_graph.config import Settings
 from aims_graph.service import Graph
 from aims_graph.store import OxigraphStore

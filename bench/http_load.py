@@ -27,7 +27,7 @@ from urllib.parse import urlencode
 import httpx
 from tests.servers import free_port, oxigraph_binary, process_group
 
-from aims_graph import loader
+from aims_graph.build import loader
 from aims_graph.queries import load_catalog
 from aims_graph.store import OxigraphStore
 from bench.timing import Result, summarise

@@ -21,11 +21,12 @@ from pathlib import Path
 
 import rdflib
 
-from aims_graph import loader, resources
+from aims_graph import resources
+from aims_graph.build import loader
+from aims_graph.catalog.frameworks import FRAMEWORKS
+from aims_graph.catalog.items import ItemIndex
 from aims_graph.coverage import CoverageEngine, org_controls
-from aims_graph.crosswalk import MappingService
-from aims_graph.frameworks import FRAMEWORKS
-from aims_graph.items import ItemIndex
+from aims_graph.mappings.crosswalk import MappingService
 from aims_graph.orgdata import import_files
 from aims_graph.queries import bind, load_catalog
 from aims_graph.store import OxigraphStore

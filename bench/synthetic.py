@@ -7,7 +7,7 @@ import random
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from aims_graph.items import ItemIndex
+from aims_graph.catalog.items import ItemIndex
 from aims_graph.namespaces import AIMS
 from aims_graph.orgdata.model import ORG_BASE, STATUSES
 

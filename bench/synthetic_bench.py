@@ -22,7 +22,7 @@ from multiprocessing.connection import Connection
 import rdflib
 
 from aims_graph.coverage import CoverageEngine, org_controls
-from aims_graph.crosswalk import MappingService
+from aims_graph.mappings.crosswalk import MappingService
 from aims_graph.mappings.graph import MappingGraph, derived_ntriples
 from aims_graph.queries import bind, load_catalog
 from aims_graph.store import OxigraphStore, Term

@@ -9,11 +9,11 @@ sets, about 60,000 stated mappings (120,000 with their inverses) and 95,000 deri
 mappings would mostly add derived ones (they grow with the square of the mappings per item), and
 the build, which writes and loads them, already takes about a minute.
 
-The graph is loaded by the real loader (:func:`aims_graph.loader.build`) from generated sources:
-the real vocabulary, one catalog graph per framework, one graph per mapping set written by the
-real mapping-set writer, and the derived-mappings graph computed from the store as the build
-computes it. So the domain engine and the named queries run on it unchanged, once the synthetic
-editions are registered (:func:`aims_graph.frameworks.registered`).
+The graph is loaded by the real loader (:func:`aims_graph.build.loader.build`) from generated
+sources: the real vocabulary, one catalog graph per framework, one graph per mapping set written
+by the real mapping-set writer, and the derived-mappings graph computed from the store as the
+build computes it. So the domain engine and the named queries run on it unchanged, once the
+synthetic editions are registered (:func:`aims_graph.catalog.frameworks.registered`).
 """
 
 from __future__ import annotations
@@ -30,9 +30,9 @@ from typing import Final
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from aims_graph import loader
-from aims_graph.frameworks import FrameworkEdition, registered
-from aims_graph.loader import GraphSource
+from aims_graph.build import loader
+from aims_graph.build.loader import GraphSource
+from aims_graph.catalog.frameworks import FrameworkEdition, registered
 from aims_graph.mappings.graph import MappingGraph, derived_ntriples
 from aims_graph.mappings.loading import (
     DERIVED_GRAPH,
@@ -111,7 +111,7 @@ class SyntheticGraph:
         return [item_iri(slug, i.ref) for i in self.items[slug] if i.kind in LEAVES]
 
     def sources(self) -> list[GraphSource]:
-        """Graph sources for :func:`aims_graph.loader.build`, in the real build's order."""
+        """Graph sources for :func:`aims_graph.build.loader.build`, in the real build's order."""
         # The real vocabulary and alignments; the catalogs are the synthetic ones.
         catalogs = graph_iri("catalog/")
         out = [s for s in loader.base_sources() if not s.graph.startswith(catalogs)]

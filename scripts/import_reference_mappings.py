@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aims_graph.frameworks import FRAMEWORKS, curie_prefix_map
+from aims_graph.catalog.frameworks import FRAMEWORKS, curie_prefix_map
 from aims_graph.mappings.relations import MODIFIER, SKOS_BRIDGE
 from aims_graph.mappings.sssom_io import COLUMNS, decimal_text
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from aims_graph import loader
+from aims_graph.build import loader
 from aims_graph.store import OxigraphStore, Store
 
 

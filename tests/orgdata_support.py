@@ -12,13 +12,13 @@ from pathlib import Path
 from rdflib import Graph
 
 from aims_graph import resources
-from aims_graph.catalog_build import build_catalog
-from aims_graph.frameworks import FRAMEWORKS
-from aims_graph.graphs import refresh_standards_view
-from aims_graph.items import Item, ItemIndex
+from aims_graph.catalog.build import build_catalog
+from aims_graph.catalog.frameworks import FRAMEWORKS
+from aims_graph.catalog.items import Item, ItemIndex
 from aims_graph.orgdata import import_files
 from aims_graph.orgdata.templates import workbook_xlsx
 from aims_graph.store import OxigraphStore, Store
+from aims_graph.store.graphs import refresh_standards_view
 
 ROOT = resources.repo_root()
 EXAMPLE_DIR = ROOT / "examples" / "northwind"

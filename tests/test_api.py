@@ -13,8 +13,8 @@ import rdflib
 from rdflib.namespace import DCTERMS, RDF, SKOS
 from tests.servers import uvicorn_server
 
-from aims_graph import loader
 from aims_graph.api.app import create_app
+from aims_graph.build import loader
 from aims_graph.config import Settings
 from aims_graph.namespaces import AIMS, ID
 from aims_graph.service import Graph

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from aims_graph import resources
-from aims_graph.catalog_build import CatalogSourceError, build_catalog, render_turtle
-from aims_graph.frameworks import FRAMEWORKS, framework
+from aims_graph.catalog.build import CatalogSourceError, build_catalog, render_turtle
+from aims_graph.catalog.frameworks import FRAMEWORKS, framework
+from aims_graph.catalog.stats import framework_stats
 from aims_graph.namespaces import scheme_iri
-from aims_graph.stats import framework_stats
 from aims_graph.store import Store, Term
 
 EXPECTED: dict[str, dict[str, int]] = {

@@ -15,7 +15,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from aims_graph.cli import app
-from aims_graph.cli_progress import PROGRESS_AFTER_S, run_with_progress
+from aims_graph.cli.progress import PROGRESS_AFTER_S, run_with_progress
 from aims_graph.namespaces import ID
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"

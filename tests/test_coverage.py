@@ -29,7 +29,7 @@ from rdflib import Graph
 
 from aims_graph import resources
 from aims_graph.coverage import CoverageEngine, CoverageInputError, org_controls
-from aims_graph.crosswalk import MappingService
+from aims_graph.mappings.crosswalk import MappingService
 from aims_graph.store import Store
 
 AS_OF = date(2026, 11, 28)

@@ -14,11 +14,11 @@ from rdflib.namespace import OWL, RDF, SKOS
 from tests.servers import uvicorn_server
 
 from aims_graph.api.app import create_app
+from aims_graph.build.loader import BuildReport
 from aims_graph.config import Settings
-from aims_graph.describe import Description, render_html
-from aims_graph.loader import BuildReport
+from aims_graph.exports.describe import Description, render_html
+from aims_graph.exports.ontology_docs import load_vocabulary
 from aims_graph.namespaces import AIMS, ID
-from aims_graph.ontology_docs import load_vocabulary
 from aims_graph.service import Graph
 from aims_graph.store import Store
 

@@ -19,9 +19,9 @@ import httpx
 import pytest
 from tests.servers import uvicorn_server
 
-from aims_graph import loader
 from aims_graph.api.app import create_app
 from aims_graph.api.web import WEB_DIR
+from aims_graph.build import loader
 from aims_graph.config import Settings
 from aims_graph.service import Graph
 from aims_graph.store import Store

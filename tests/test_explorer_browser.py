@@ -23,8 +23,8 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from tests.orgdata_support import EXAMPLE_DIR, SHEET_ORDER, copy_of
 from tests.servers import CHROMIUM, CHROMIUM_ARGS, uvicorn_server
 
-from aims_graph import loader
 from aims_graph.api.app import create_app
+from aims_graph.build import loader
 from aims_graph.config import Settings
 from aims_graph.service import Graph
 from aims_graph.store import OxigraphStore, Store

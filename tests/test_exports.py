@@ -21,13 +21,13 @@ from typer.testing import CliRunner
 
 from aims_graph import resources
 from aims_graph.api.app import create_app
+from aims_graph.build.loader import BuildReport
+from aims_graph.catalog.frameworks import FRAMEWORKS
 from aims_graph.config import Settings
 from aims_graph.exports import ExportInputError, run_export
 from aims_graph.exports.oscal import GROUP_KINDS, RELATIONSHIP
 from aims_graph.exports.rdf import exported_graphs
 from aims_graph.exports.tables import COLUMNS
-from aims_graph.frameworks import FRAMEWORKS
-from aims_graph.loader import BuildReport
 from aims_graph.mappings.loading import mapping_files
 from aims_graph.mappings.sssom_io import read_sssom, set_id_of
 from aims_graph.namespaces import graph_iri

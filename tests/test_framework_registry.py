@@ -6,8 +6,8 @@ import dataclasses
 
 import pytest
 
-from aims_graph import frameworks
-from aims_graph.frameworks import (
+from aims_graph.catalog import frameworks
+from aims_graph.catalog.frameworks import (
     BY_PREFIX,
     BY_SLUG,
     FRAMEWORKS,
@@ -19,7 +19,7 @@ from aims_graph.frameworks import (
     registered,
     unregister,
 )
-from aims_graph.items import Item, ItemIndex, edition_of
+from aims_graph.catalog.items import Item, ItemIndex, edition_of
 from aims_graph.namespaces import item_iri
 
 EXTRA = FrameworkEdition(

@@ -11,11 +11,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from aims_graph import loader
-from aims_graph.graphs import view_sources
-from aims_graph.loader import GraphSource
+from aims_graph.build import loader
+from aims_graph.build.loader import GraphSource
 from aims_graph.namespaces import graph_iri
 from aims_graph.store import OxigraphStore, Store
+from aims_graph.store.graphs import view_sources
 
 EX = "https://example.org/"
 

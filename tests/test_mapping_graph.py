@@ -10,9 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from aims_graph import resources
+from aims_graph.catalog.items import ItemResolutionError, edition_of
 from aims_graph.config import Settings
-from aims_graph.crosswalk import CrosswalkInputError, MappingService
-from aims_graph.items import ItemResolutionError, edition_of
+from aims_graph.mappings.crosswalk import CrosswalkInputError, MappingService
 from aims_graph.mappings.graph import MappingGraph, derived_ntriples
 from aims_graph.mappings.loading import DERIVED_GRAPH, mapping_sources
 from aims_graph.mappings.relations import Relation, implies
@@ -244,8 +244,8 @@ def test_summary(svc: MappingService) -> None:
 
 @pytest.fixture
 def cli(built_store: Store, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
-    import aims_graph.cli_mappings as cm
-    from aims_graph.loader import BuildReport
+    import aims_graph.cli.mappings as cm
+    from aims_graph.build.loader import BuildReport
     from aims_graph.service import Graph
 
     class Shared(Graph):

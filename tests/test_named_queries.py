@@ -14,12 +14,13 @@ import pytest
 import rdflib
 from tests.servers import uvicorn_server
 
-from aims_graph import loader, queries, resources
+from aims_graph import queries, resources
 from aims_graph.api.app import create_app
+from aims_graph.build import loader
+from aims_graph.catalog.frameworks import FRAMEWORKS
 from aims_graph.config import Settings
 from aims_graph.coverage import CoverageEngine, org_controls
-from aims_graph.crosswalk import MappingService
-from aims_graph.frameworks import FRAMEWORKS
+from aims_graph.mappings.crosswalk import MappingService
 from aims_graph.namespaces import AIMS, ID
 from aims_graph.queries import PARAM_TYPES, load_catalog
 from aims_graph.service import Graph

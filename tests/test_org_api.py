@@ -21,14 +21,14 @@ import pytest
 from tests.orgdata_support import EXAMPLE_DIR, SHEET_ORDER, copy_of
 from tests.servers import uvicorn_server
 
-from aims_graph import loader
 from aims_graph.api.app import create_app
+from aims_graph.build import loader
 from aims_graph.config import Settings
 from aims_graph.coverage import CoverageEngine
-from aims_graph.graphs import ORG_REGISTRY_GRAPH
 from aims_graph.orgdata import import_files, org_graph_iri
 from aims_graph.service import Graph
 from aims_graph.store import OxigraphStore, Store
+from aims_graph.store.graphs import ORG_REGISTRY_GRAPH
 from aims_graph.validation import ValidationContext, validate
 
 AS_OF = "2026-11-28"
@@ -102,7 +102,7 @@ def keys(http: httpx.Client) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def expected_graph(built_store: Store) -> Any:
-    from aims_graph.items import ItemIndex
+    from aims_graph.catalog.items import ItemIndex
 
     paths = [EXAMPLE_DIR / f"{kind}.csv" for kind in SHEET_ORDER]
     result = import_files(paths, "northwind", ItemIndex.from_store(built_store))
@@ -316,7 +316,7 @@ def test_validation_report_is_the_domain_report(
 def test_coverage_and_gaps_in_three_formats(
     http: httpx.Client, keys: dict[str, str], built_store: Store, expected_graph: Any
 ) -> None:
-    from aims_graph.crosswalk import MappingService
+    from aims_graph.mappings.crosswalk import MappingService
 
     engine = CoverageEngine(MappingService.from_store(built_store), built_store)
     want = engine.as_dict(

@@ -23,9 +23,10 @@ from tests.orgdata_support import (
     import_example,
 )
 
-from aims_graph import loader, resources
+from aims_graph import resources
+from aims_graph.build import loader
+from aims_graph.catalog.items import ItemIndex
 from aims_graph.config import Settings
-from aims_graph.items import ItemIndex
 from aims_graph.namespaces import AIMS
 from aims_graph.orgdata import (
     OrgDataError,

@@ -21,10 +21,10 @@ from hypothesis import strategies as st
 from tests.orgdata_support import EXAMPLE_DIR, SHEET_ORDER, catalog_index
 from tests.servers import free_port, uvicorn_server
 
-from aims_graph import loader
 from aims_graph.api.app import create_app
+from aims_graph.build import loader
+from aims_graph.catalog.items import ItemIndex
 from aims_graph.config import Settings
-from aims_graph.items import ItemIndex
 from aims_graph.orgdata import import_sources
 from aims_graph.service import Graph
 from aims_graph.store import OxigraphStore, Store

@@ -17,13 +17,13 @@ import rdflib
 from fastapi import FastAPI
 from tests.servers import oxigraph_server, uvicorn_server
 
-from aims_graph import loader
 from aims_graph.api.app import create_app
 from aims_graph.api.sparql import SparqlEndpoint, SparqlRouter, query_shape, sparql_router
+from aims_graph.build import loader
 from aims_graph.config import Settings
-from aims_graph.graphs import META_GRAPH, refresh_standards_view
 from aims_graph.service import Graph
 from aims_graph.store import OxigraphStore, Store
+from aims_graph.store.graphs import META_GRAPH, refresh_standards_view
 from aims_graph.store.query_pool import QueryRequest
 from aims_graph.store.remote import RemoteSparqlStore
 

@@ -9,8 +9,8 @@ import pytest
 from tests.servers import oxigraph_server
 
 from aims_graph.config import Settings
-from aims_graph.graphs import ORG_GRAPHS, refresh_standards_view
 from aims_graph.store import OxigraphStore, QuerySyntaxError, Store, StoreError, Term, open_store
+from aims_graph.store.graphs import ORG_GRAPHS, refresh_standards_view
 from aims_graph.store.remote import RemoteSparqlStore
 
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"

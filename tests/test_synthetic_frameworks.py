@@ -6,10 +6,10 @@ from bench.synthetic_bench import questions
 from bench.synthetic_frameworks import framework_pairs, generate
 from bench.timing import AS_OF
 
+from aims_graph.catalog.frameworks import BY_SLUG
+from aims_graph.catalog.items import edition_of
 from aims_graph.coverage import CoverageEngine
-from aims_graph.crosswalk import MappingService
-from aims_graph.frameworks import BY_SLUG
-from aims_graph.items import edition_of
+from aims_graph.mappings.crosswalk import MappingService
 from aims_graph.queries import bind, load_catalog
 
 

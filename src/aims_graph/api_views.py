@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from aims_graph import queries
-from aims_graph.crosswalk import CrosswalkInputError, MappingService
-from aims_graph.frameworks import BY_SLUG, FRAMEWORKS, FrameworkEdition, framework
-from aims_graph.items import Item, ItemResolutionError, normalise
+from aims_graph.catalog.frameworks import BY_SLUG, FRAMEWORKS, FrameworkEdition, framework
+from aims_graph.catalog.items import Item, ItemResolutionError, normalise
+from aims_graph.mappings.crosswalk import CrosswalkInputError, MappingService
 from aims_graph.mappings.graph import Edge
 from aims_graph.mappings.loading import MAPPING_SET_BASE
 from aims_graph.namespaces import AIMS, SEMAPV, XSD, item_iri, scheme_iri

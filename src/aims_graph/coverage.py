@@ -31,8 +31,8 @@ from typing import Any, Final
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from aims_graph.crosswalk import MappingService
-from aims_graph.items import Item
+from aims_graph.catalog.items import Item
+from aims_graph.mappings.crosswalk import MappingService
 from aims_graph.mappings.graph import CrosswalkRow
 from aims_graph.mappings.relations import Relation
 from aims_graph.namespaces import AIMS, ID

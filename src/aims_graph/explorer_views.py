@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from aims_graph.api_views import ApiViews
+from aims_graph.catalog.items import edition_of
 from aims_graph.exports.data import crosswalk_mappings, edition_title
-from aims_graph.items import edition_of
 
 
 def mapping_counts(views: ApiViews, framework_id: str) -> dict[str, Any]:

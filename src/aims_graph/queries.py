@@ -21,8 +21,8 @@ from typing import Any, Final
 import yaml
 
 from aims_graph import resources
-from aims_graph.frameworks import framework
-from aims_graph.items import ItemResolutionError
+from aims_graph.catalog.frameworks import framework
+from aims_graph.catalog.items import ItemResolutionError
 from aims_graph.namespaces import XSD, scheme_iri
 from aims_graph.store import Row, Store, Term
 

@@ -6,12 +6,12 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from aims_graph import loader
+from aims_graph.build import loader
+from aims_graph.catalog.stats import FrameworkStats, framework_stats
 from aims_graph.config import Settings
-from aims_graph.crosswalk import MappingService
-from aims_graph.graphs import standards_view_present
-from aims_graph.stats import FrameworkStats, framework_stats
+from aims_graph.mappings.crosswalk import MappingService
 from aims_graph.store import Store, StoreError, open_store
+from aims_graph.store.graphs import standards_view_present
 
 
 @dataclass

@@ -18,8 +18,8 @@ from aims_graph.api.orgs import Authenticator, orgs_router
 from aims_graph.api.problems import install_problem_handlers
 from aims_graph.api.sparql import sparql_router
 from aims_graph.api.web import web_router
+from aims_graph.catalog.frameworks import BY_PREFIX, BY_SLUG
 from aims_graph.config import Settings
-from aims_graph.frameworks import BY_PREFIX, BY_SLUG
 from aims_graph.orgdata.service import OrgService
 from aims_graph.queries import load_catalog
 from aims_graph.service import Graph, open_built_graph

@@ -11,9 +11,9 @@ from starlette.concurrency import run_in_threadpool
 from aims_graph.api.common import cached
 from aims_graph.api.sparql import ProblemError, negotiate
 from aims_graph.config import Settings
-from aims_graph.describe import describe, render_html
+from aims_graph.exports.describe import describe, render_html
+from aims_graph.exports.ontology_docs import OntologyDocs
 from aims_graph.namespaces import ID
-from aims_graph.ontology_docs import OntologyDocs
 from aims_graph.service import Graph
 from aims_graph.store.base import InvalidTermError
 

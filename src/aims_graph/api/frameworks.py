@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from aims_graph.api import schemas
 from aims_graph.api.common import JSONLD, PROBLEM_RESPONSES, cached, render
 from aims_graph.api_views import ApiViews
-from aims_graph.jsonld_context import context
+from aims_graph.exports.jsonld_context import context
 
 FrameworkId = Annotated[
     str,

@@ -11,8 +11,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from aims_graph.api_views import AmbiguousItemError, ApiInputError, CatalogError, NotFoundError
-from aims_graph.crosswalk import CrosswalkInputError
-from aims_graph.items import ItemResolutionError
+from aims_graph.catalog.items import ItemResolutionError
+from aims_graph.mappings.crosswalk import CrosswalkInputError
 from aims_graph.queries import QueryError
 from aims_graph.store import StoreError
 from aims_graph.store.base import InvalidTermError, ReadOnlyStoreError

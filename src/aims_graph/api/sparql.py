@@ -22,9 +22,9 @@ from starlette.concurrency import run_in_threadpool
 from aims_graph.api.problems import PROBLEM_BASE as PROBLEM_BASE
 from aims_graph.api.problems import ProblemError as ProblemError
 from aims_graph.config import Settings
-from aims_graph.graphs import VIEW_GRAPH, public_graphs
 from aims_graph.service import Graph
 from aims_graph.store import OxigraphStore, QuerySyntaxError, StoreError
+from aims_graph.store.graphs import VIEW_GRAPH, public_graphs
 from aims_graph.store.query_pool import (
     GRAPH_MEDIA_TYPES,
     PoolBusyError,

@@ -7,7 +7,8 @@ from typing import Any
 
 from rdflib import Graph
 
-from aims_graph import loader, resources
+from aims_graph import resources
+from aims_graph.build import loader
 from aims_graph.checks.reasoner import ConsistencyReport, check_consistency
 from aims_graph.checks.shacl import ShaclReport, validate_shapes
 from aims_graph.namespaces import GRAPH

@@ -18,9 +18,9 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 from aims_graph import __version__
+from aims_graph.catalog.frameworks import BY_SLUG, FrameworkEdition
+from aims_graph.catalog.items import edition_of
 from aims_graph.exports.data import CatalogItem, SetInfo, catalog_items, stated_mappings, walk
-from aims_graph.frameworks import BY_SLUG, FrameworkEdition
-from aims_graph.items import edition_of
 from aims_graph.mappings.relations import Relation
 from aims_graph.namespaces import AIMS, GRAPH, ID, SEMAPV
 from aims_graph.service import Graph

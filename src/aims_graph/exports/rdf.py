@@ -9,10 +9,10 @@ from typing import Any, Final
 
 import pyoxigraph as ox
 
-from aims_graph.frameworks import FRAMEWORKS
-from aims_graph.graphs import META_GRAPH, public_graphs
+from aims_graph.catalog.frameworks import FRAMEWORKS
 from aims_graph.namespaces import AIMS, BASE, DPV, GRAPH, ID, SEMAPV
 from aims_graph.store import Store
+from aims_graph.store.graphs import META_GRAPH, public_graphs
 
 #: (done, total, what) after each step of a long export.
 ProgressFn = Callable[[int, int, str], None]

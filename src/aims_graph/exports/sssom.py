@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from aims_graph.catalog.frameworks import BY_SLUG
+from aims_graph.catalog.items import edition_of
 from aims_graph.exports.data import SetInfo, stated_mappings
-from aims_graph.frameworks import BY_SLUG
-from aims_graph.items import edition_of
 from aims_graph.mappings.relations import SKOS_BRIDGE
 from aims_graph.mappings.sssom_io import MappingRow, dumps_sssom
 from aims_graph.namespaces import AIMS, BASE, SEMAPV

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from aims_graph import __version__
+from aims_graph.catalog.frameworks import BY_SLUG
 from aims_graph.exports.data import (
     SetInfo,
     crosswalk_mappings,
@@ -16,7 +17,6 @@ from aims_graph.exports.data import (
     stated_edges_by_iri,
     stated_mappings,
 )
-from aims_graph.frameworks import BY_SLUG
 from aims_graph.mappings.graph import Edge
 from aims_graph.namespaces import SEMAPV
 from aims_graph.service import Graph

@@ -9,8 +9,8 @@ from typing import Final
 
 import networkx as nx
 
-from aims_graph.frameworks import edition_rank
-from aims_graph.items import Item, ItemIndex, edition_of
+from aims_graph.catalog.frameworks import edition_rank
+from aims_graph.catalog.items import Item, ItemIndex, edition_of
 from aims_graph.mappings.loading import (
     DERIVED_SET,
     _Triples,

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Final
 
 from aims_graph import resources
+from aims_graph.build.loader import Builder, GraphSource
 from aims_graph.config import Settings
-from aims_graph.loader import Builder, GraphSource
 from aims_graph.mappings.relations import Relation
 from aims_graph.mappings.sssom_io import (
     SUFFIX,

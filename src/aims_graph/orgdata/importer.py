@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from rdflib import RDF, BNode, Graph, URIRef
 from rdflib.term import Node
 
-from aims_graph.items import ItemIndex
+from aims_graph.catalog.items import ItemIndex
 from aims_graph.namespaces import ID
 from aims_graph.orgdata.model import (
     FUNCTIONAL,

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Final
 
-from aims_graph.graphs import ORG_REGISTRY_GRAPH
 from aims_graph.namespaces import BASE
 from aims_graph.orgdata.importer import check_org_id
 from aims_graph.orgdata.model import org_graph_iri
 from aims_graph.store import Store, Term
+from aims_graph.store.graphs import ORG_REGISTRY_GRAPH
 
 SYS: Final = BASE + "system#"
 _ORG: Final = BASE + "system/organisation/"

@@ -12,7 +12,7 @@ from typing import Any, Literal
 from rdflib import Graph as RdfGraph
 
 from aims_graph.coverage import CoverageEngine
-from aims_graph.crosswalk import MappingService
+from aims_graph.mappings.crosswalk import MappingService
 from aims_graph.orgdata.importer import import_sources, load_org_graph, store_org_data
 from aims_graph.orgdata.model import org_graph_iri
 from aims_graph.orgdata.problems import OrgDataError

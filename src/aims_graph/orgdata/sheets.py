@@ -12,8 +12,8 @@ from typing import Final
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 
-from aims_graph.frameworks import BY_SLUG, framework
-from aims_graph.items import ItemIndex, ItemResolutionError
+from aims_graph.catalog.frameworks import BY_SLUG, framework
+from aims_graph.catalog.items import ItemIndex, ItemResolutionError
 from aims_graph.namespaces import AIMS, scheme_iri
 from aims_graph.orgdata.model import (
     ACTORS,

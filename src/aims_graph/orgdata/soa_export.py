@@ -12,8 +12,8 @@ from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.term import Node
 
 from aims_graph.api_views import natural_key
-from aims_graph.frameworks import BY_SLUG
-from aims_graph.items import Item, ItemIndex
+from aims_graph.catalog.frameworks import BY_SLUG
+from aims_graph.catalog.items import Item, ItemIndex
 from aims_graph.namespaces import AIMS, ID
 from aims_graph.orgdata.model import STATUSES
 from aims_graph.orgdata.templates import spec, workbook_xlsx

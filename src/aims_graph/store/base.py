@@ -86,7 +86,7 @@ class InvalidTermError(StoreError):
 class Store(Protocol):
     """A quad store the service runs on: embedded Oxigraph or any SPARQL 1.1 server.
 
-    Queries read the default graph, which holds the standards view (see aims_graph.graphs);
+    Queries read the default graph, which holds the standards view (see aims_graph.store.graphs);
     named graphs are reached with GRAPH.
     """
 

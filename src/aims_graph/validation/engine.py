@@ -30,8 +30,8 @@ from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
 from aims_graph import resources
-from aims_graph.frameworks import BY_SLUG
-from aims_graph.items import edition_of
+from aims_graph.catalog.frameworks import BY_SLUG
+from aims_graph.catalog.items import edition_of
 from aims_graph.namespaces import AIMS, ID, graph_iri
 from aims_graph.validation.compiler import CompiledCheck, compile_shapes, path_text, restrict_to
 from aims_graph.validation.shapes import (

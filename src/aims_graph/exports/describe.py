@@ -19,7 +19,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
-from aims_graph.frameworks import FRAMEWORKS
+from aims_graph.catalog.frameworks import FRAMEWORKS
 from aims_graph.mappings.relations import RELATION_BY_IRI
 from aims_graph.namespaces import AIMS, BASE, DCTERMS, DPV, OWL, PROV, SEMAPV, SKOS, XSD
 from aims_graph.store import Store, StoreError, Term

@@ -10,7 +10,7 @@ from typing import Final
 
 from rdflib import Graph, Literal, URIRef
 
-from aims_graph.frameworks import FRAMEWORKS, FrameworkEdition
+from aims_graph.catalog.frameworks import FRAMEWORKS, FrameworkEdition
 from aims_graph.namespaces import AIMS, DCTERMS, RDF, RDFS, SKOS, XSD, item_iri, scheme_iri
 
 KIND_CLASS: Final[dict[str, URIRef]] = {

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from aims_graph.frameworks import FRAMEWORKS
+from aims_graph.catalog.frameworks import FRAMEWORKS
 from aims_graph.mappings.relations import RELATION_IRI
 from aims_graph.namespaces import AIMS, SEMAPV
 

@@ -17,8 +17,8 @@ from rich.console import Console
 from rich.table import Table
 
 from aims_graph import resources
-from aims_graph.catalog_build import CatalogSourceError, build_all
-from aims_graph.cli_progress import Snapshot, run_with_progress
+from aims_graph.catalog.build import CatalogSourceError, build_all
+from aims_graph.cli.progress import Snapshot, run_with_progress
 from aims_graph.config import Settings
 from aims_graph.service import Graph, check_shareable, open_graph
 from aims_graph.store import StoreError
@@ -225,23 +225,23 @@ def _serve_workers(settings: Settings) -> None:
     serve_workers(settings)
 
 
-from aims_graph.cli_mappings import register as _register_mappings  # noqa: E402
+from aims_graph.cli.mappings import register as _register_mappings  # noqa: E402
 
 _register_mappings(app)
 
-from aims_graph.cli_exports import register as _register_exports  # noqa: E402
+from aims_graph.cli.exports import register as _register_exports  # noqa: E402
 
 _register_exports(app)
 
-from aims_graph.cli_org import register as _register_org  # noqa: E402
+from aims_graph.cli.org import register as _register_org  # noqa: E402
 
 _register_org(app)
 
-from aims_graph.cli_query import register as _register_query  # noqa: E402
+from aims_graph.cli.query import register as _register_query  # noqa: E402
 
 _register_query(app)
 
-from aims_graph.cli_validate import register as _register_validate  # noqa: E402
+from aims_graph.cli.validate import register as _register_validate  # noqa: E402
 
 _register_validate(app)
 

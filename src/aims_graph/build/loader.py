@@ -14,8 +14,8 @@ from pathlib import Path
 
 from aims_graph import resources
 from aims_graph.config import Settings
-from aims_graph.frameworks import FRAMEWORKS
-from aims_graph.graphs import (
+from aims_graph.catalog.frameworks import FRAMEWORKS
+from aims_graph.store.graphs import (
     META_GRAPH,
     add_to_standards_view,
     put_new_graphs,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from aims_graph.frameworks import FRAMEWORKS
+from aims_graph.catalog.frameworks import FRAMEWORKS
 from aims_graph.namespaces import AIMS, scheme_iri
 from aims_graph.store import Store
 

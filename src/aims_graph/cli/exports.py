@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from aims_graph.cli_progress import Snapshot, run_with_progress
+from aims_graph.cli.progress import Snapshot, run_with_progress
 from aims_graph.config import Settings
 from aims_graph.exports import ALLOWED, ExportInputError, ExportResult, Format, What, run_export
 from aims_graph.service import Graph, open_graph

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Final
 
-from aims_graph.frameworks import BY_SLUG, FrameworkEdition, framework
+from aims_graph.catalog.frameworks import BY_SLUG, FrameworkEdition, framework
 from aims_graph.namespaces import AIMS, ID
 from aims_graph.store import Store
 
@@ -185,6 +185,6 @@ class ItemIndex:
 
 
 def _prefixes() -> set[str]:
-    from aims_graph.frameworks import BY_PREFIX
+    from aims_graph.catalog.frameworks import BY_PREFIX
 
     return set(BY_PREFIX) | set(BY_SLUG)

@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from aims_graph.config import Settings
-from aims_graph.crosswalk import MappingService
+from aims_graph.mappings.crosswalk import MappingService
 from aims_graph.service import open_graph
 from aims_graph.store import StoreError
 

@@ -17,8 +17,8 @@ from rich.table import Table
 
 from aims_graph import queries, resources
 from aims_graph.api_views import projection
-from aims_graph.describe import curie
-from aims_graph.items import ItemIndex, ItemResolutionError
+from aims_graph.catalog.items import ItemIndex, ItemResolutionError
+from aims_graph.exports.describe import curie
 from aims_graph.store import QuerySyntaxError, Row, StoreError, Term
 
 _XSD_STRING: Final = "http://www.w3.org/2001/XMLSchema#string"
@@ -200,7 +200,7 @@ def query(
         _list_named()
         return
     text, name = _text(sparql, file, named)
-    from aims_graph.cli import graph_session
+    from aims_graph.cli.app import graph_session
 
     bindings: dict[str, Term]
     with graph_session() as graph:

@@ -107,7 +107,7 @@ def read_org(files: Sequence[Path], org_id: str | None, index: Any | None) -> Gr
 
 def _catalog_store() -> Any:
     """An in-memory store holding the vocabulary and catalogs (no mappings)."""
-    from aims_graph import loader
+    from aims_graph.build import loader
     from aims_graph.store import OxigraphStore
 
     store = OxigraphStore()
@@ -136,7 +136,7 @@ def validate_cmd(
     org_id: OrgIdOpt = None,
 ) -> None:
     """Validate organisation data against the org shapes; each finding names its clause and fix."""
-    from aims_graph.items import ItemIndex
+    from aims_graph.catalog.items import ItemIndex
     from aims_graph.validation import ENGINES, ValidationContext, validate
 
     _check_choice(engine, ENGINES, "engine")
