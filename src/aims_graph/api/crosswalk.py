@@ -9,10 +9,13 @@ from fastapi.responses import Response
 
 from aims_graph.api import schemas
 from aims_graph.api.common import DATE_PATTERN, PROBLEM_RESPONSES, render
-from aims_graph.api_views import ApiViews, as_date
+from aims_graph.views import ViewIndex
+from aims_graph.views import crosswalk as mapping_views
+from aims_graph.views import obligations as obligation_views
+from aims_graph.views.errors import as_date
 
 
-def crosswalk_router(views: ApiViews) -> APIRouter:
+def crosswalk_router(views: ViewIndex) -> APIRouter:
     """/crosswalk, /explain, /matrix and /obligations."""
     router = APIRouter(tags=["crosswalk"], responses=PROBLEM_RESPONSES)
     settings = views.graph.settings
@@ -44,7 +47,9 @@ def crosswalk_router(views: ApiViews) -> APIRouter:
         ] = 0.0,
     ) -> Response:
         """Each mapping with titles, relation, confidence, justification, source and set."""
-        body = views.crosswalk(from_, to, derived=derived, min_confidence=min_confidence)
+        body = mapping_views.crosswalk(
+            views, from_, to, derived=derived, min_confidence=min_confidence
+        )
         return render(request, schemas.Crosswalk, body, settings, jsonld=True)
 
     @router.get(
@@ -63,7 +68,12 @@ def crosswalk_router(views: ApiViews) -> APIRouter:
         ] = None,
     ) -> Response:
         """Each path with its hops (relation, confidence, set, source) and composed relation."""
-        return render(request, schemas.Explanation, views.explain(from_, to, max_hops), settings)
+        return render(
+            request,
+            schemas.Explanation,
+            mapping_views.explain(views, from_, to, max_hops),
+            settings,
+        )
 
     @router.get(
         "/matrix",
@@ -72,7 +82,7 @@ def crosswalk_router(views: ApiViews) -> APIRouter:
     )
     def matrix(request: Request) -> Response:
         """Per pair of editions: stated mappings by relation, derived count, share mapped."""
-        return render(request, schemas.Matrix, views.matrix(), settings)
+        return render(request, schemas.Matrix, mapping_views.matrix(views), settings)
 
     @router.get(
         "/obligations",
@@ -114,7 +124,8 @@ def crosswalk_router(views: ApiViews) -> APIRouter:
         ] = True,
     ) -> Response:
         """Each obligation with, per scope, the date, record status and legal basis in force."""
-        body = views.obligations(
+        body = obligation_views.obligations(
+            views,
             actor=actor,
             tier=tier,
             as_of=as_date(as_of),

@@ -10,8 +10,8 @@ from fastapi.responses import Response
 from aims_graph.api import schemas
 from aims_graph.api.common import PROBLEM_RESPONSES, render
 from aims_graph.api.frameworks import FrameworkId
-from aims_graph.api_views import ApiViews
-from aims_graph.explorer_views import mapping_counts, pair_mappings
+from aims_graph.views import ViewIndex
+from aims_graph.views.explorer import mapping_counts, pair_mappings
 
 PairEnd = Annotated[
     str,
@@ -22,7 +22,7 @@ PairEnd = Annotated[
 ]
 
 
-def explorer_data_router(views: ApiViews) -> APIRouter:
+def explorer_data_router(views: ViewIndex) -> APIRouter:
     """/frameworks/{id}/mapping-counts and /matrix/{first}/{second}."""
     router = APIRouter(responses=PROBLEM_RESPONSES)
     settings = views.graph.settings

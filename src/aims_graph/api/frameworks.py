@@ -10,8 +10,9 @@ from fastapi.responses import Response
 
 from aims_graph.api import schemas
 from aims_graph.api.common import JSONLD, PROBLEM_RESPONSES, cached, render
-from aims_graph.api_views import ApiViews
 from aims_graph.exports.jsonld_context import context
+from aims_graph.views import ViewIndex
+from aims_graph.views import frameworks as framework_views
 
 FrameworkId = Annotated[
     str,
@@ -23,7 +24,7 @@ FrameworkId = Annotated[
 ]
 
 
-def frameworks_router(views: ApiViews) -> APIRouter:
+def frameworks_router(views: ViewIndex) -> APIRouter:
     """/frameworks, /frameworks/{id}, /frameworks/{id}/items and /context.jsonld."""
     router = APIRouter(tags=["frameworks"], responses=PROBLEM_RESPONSES)
     settings = views.graph.settings
@@ -36,7 +37,9 @@ def frameworks_router(views: ApiViews) -> APIRouter:
     def list_frameworks(request: Request) -> Response:
         """Every framework edition in the graph with its publication facts and item total."""
         media = "application/json"
-        models = [schemas.FrameworkSummary.model_validate(f) for f in views.frameworks()]
+        models = [
+            schemas.FrameworkSummary.model_validate(f) for f in framework_views.frameworks(views)
+        ]
         data = json.dumps([m.model_dump(mode="json") for m in models]).encode()
         return cached(request, data, media, settings)
 
@@ -47,7 +50,13 @@ def frameworks_router(views: ApiViews) -> APIRouter:
     )
     def get_framework(request: Request, id: FrameworkId) -> Response:
         """Publication facts, counts by kind and top-level items; JSON-LD on request."""
-        return render(request, schemas.FrameworkDetail, views.framework(id), settings, jsonld=True)
+        return render(
+            request,
+            schemas.FrameworkDetail,
+            framework_views.framework(views, id),
+            settings,
+            jsonld=True,
+        )
 
     @router.get(
         "/frameworks/{id}/items",
@@ -78,7 +87,9 @@ def frameworks_router(views: ApiViews) -> APIRouter:
     ) -> Response:
         """Items in document order with notation, label, kind, parent and number of children."""
         size = limit or settings.api_page_size
-        page = views.framework_items(id, kind=kind, parent=parent, limit=size, offset=offset)
+        page = framework_views.framework_items(
+            views, id, kind=kind, parent=parent, limit=size, offset=offset
+        )
         nxt = None
         headers: dict[str, str] = {}
         if offset + size < page["total"]:

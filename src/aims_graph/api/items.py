@@ -9,10 +9,12 @@ from fastapi.responses import Response
 
 from aims_graph.api import schemas
 from aims_graph.api.common import PROBLEM_RESPONSES, render
-from aims_graph.api_views import ApiViews
+from aims_graph.views import ViewIndex
+from aims_graph.views import crosswalk as mapping_views
+from aims_graph.views import search as search_views
 
 
-def items_router(views: ApiViews) -> APIRouter:
+def items_router(views: ViewIndex) -> APIRouter:
     """/items/{item} and /search."""
     router = APIRouter(tags=["items"], responses=PROBLEM_RESPONSES)
     settings = views.graph.settings
@@ -33,7 +35,9 @@ def items_router(views: ApiViews) -> APIRouter:
         ],
     ) -> Response:
         """Labels, summary, source link, parents, children, mappings in and out, derived ones."""
-        return render(request, schemas.ItemDetail, views.item(item), settings, jsonld=True)
+        return render(
+            request, schemas.ItemDetail, mapping_views.item(views, item), settings, jsonld=True
+        )
 
     @router.get("/search", summary="Search items", response_model=schemas.SearchResult)
     def search(
@@ -52,7 +56,7 @@ def items_router(views: ApiViews) -> APIRouter:
         limit: Annotated[int, Query(ge=1, le=500, description="Most hits returned.")] = 20,
     ) -> Response:
         """Ranked: exact notation, then notation prefix, then label words, then summary."""
-        body = views.search(q, framework=framework, limit=limit)
+        body = search_views.search(views, q, framework_id=framework, limit=limit)
         return render(request, schemas.SearchResult, body, settings)
 
     return router

@@ -1,4 +1,4 @@
-"""The JSON API routers, all sharing one ApiViews over the graph."""
+"""The JSON API routers, all sharing one ViewIndex over the graph."""
 
 from __future__ import annotations
 
@@ -13,20 +13,20 @@ from aims_graph.api.explorer_data import explorer_data_router
 from aims_graph.api.frameworks import frameworks_router
 from aims_graph.api.items import items_router
 from aims_graph.api.queries import queries_router
-from aims_graph.api_views import ApiViews
 from aims_graph.service import Graph
+from aims_graph.views import ViewIndex
 
 
-def _warm(views: ApiViews) -> None:
+def _warm(views: ViewIndex) -> None:
     try:
         views.svc.graph.derived()
     except Exception:  # the first request reports the same error, with its problem JSON
         return
 
 
-def json_api_routers(graph: Graph, views: ApiViews | None = None) -> list[APIRouter]:
+def json_api_routers(graph: Graph, views: ViewIndex | None = None) -> list[APIRouter]:
     """The routers of the JSON API (frameworks, items, crosswalk, named queries)."""
-    views = views or ApiViews(graph)
+    views = views or ViewIndex(graph)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -24,7 +24,6 @@ from aims_graph.api.common import DATE_PATTERN
 from aims_graph.api.limits import RateLimiter
 from aims_graph.api.problems import ProblemError
 from aims_graph.api.sparql import negotiate
-from aims_graph.api_views import as_date
 from aims_graph.config import Settings
 from aims_graph.coverage import VERDICTS, CoverageInputError, coverage_rows, coverage_xlsx
 from aims_graph.orgdata.model import SHEETS, org_graph_iri
@@ -32,6 +31,7 @@ from aims_graph.orgdata.problems import OrgDataError
 from aims_graph.orgdata.registry import Organisation, RegistryError
 from aims_graph.orgdata.service import OrgService, UploadMode, UploadTooLargeError
 from aims_graph.orgdata.templates import template
+from aims_graph.views.errors import as_date
 from aims_graph.xlsx import XLSX_MEDIA_TYPE
 
 ORG_ID_PATTERN: Final = r"^[A-Za-z0-9_](?:[A-Za-z0-9._-]*[A-Za-z0-9_-])?$"

@@ -10,12 +10,12 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from aims_graph.api_views import AmbiguousItemError, ApiInputError, CatalogError, NotFoundError
 from aims_graph.catalog.items import ItemResolutionError
 from aims_graph.mappings.crosswalk import CrosswalkInputError
 from aims_graph.queries import QueryError
 from aims_graph.store import StoreError
 from aims_graph.store.base import InvalidTermError, ReadOnlyStoreError
+from aims_graph.views.errors import AmbiguousItemError, ApiInputError, CatalogError, NotFoundError
 
 PROBLEM_BASE: Final = "https://w3id.org/aims-graph/problems/"
 PROBLEM_MEDIA_TYPE: Final = "application/problem+json"

@@ -13,8 +13,9 @@ from fastapi.responses import Response
 
 from aims_graph.api import schemas
 from aims_graph.api.common import CSV, JSON, PROBLEM_RESPONSES, cached, choose
-from aims_graph.api_views import ApiViews, json_value
-from aims_graph.queries import NamedQuery
+from aims_graph.queries import NamedQuery, json_value
+from aims_graph.views import ViewIndex
+from aims_graph.views import named_queries as query_views
 
 
 def _info(q: NamedQuery, base: str) -> dict[str, Any]:
@@ -31,7 +32,7 @@ def _info(q: NamedQuery, base: str) -> dict[str, Any]:
     }
 
 
-def queries_router(views: ApiViews) -> APIRouter:
+def queries_router(views: ViewIndex) -> APIRouter:
     """/queries and /queries/{name}."""
     router = APIRouter(tags=["named queries"], responses=PROBLEM_RESPONSES)
     settings = views.graph.settings
@@ -44,7 +45,7 @@ def queries_router(views: ApiViews) -> APIRouter:
         base = str(request.base_url).rstrip("/")
         body = [
             schemas.QueryInfo.model_validate(_info(q, base)).model_dump(mode="json")
-            for q in views.catalog.values()
+            for q in query_views.catalog(views).values()
         ]
         return cached(request, json.dumps(body).encode(), JSON, settings)
 
@@ -76,7 +77,7 @@ def queries_router(views: ApiViews) -> APIRouter:
                 args[key] = value
             else:
                 args[key] = [*(old if isinstance(old, list) else [old]), value]
-        columns, rows = views.run_query(name, args)
+        columns, rows = query_views.run_query(views, name, args)
         if media == CSV:
             buf = io.StringIO()
             writer = csv.writer(buf, lineterminator="\r\n")

@@ -23,6 +23,7 @@ SELECT ?i ?scheme ?notation ?label ?type WHERE {
 
 _ARTICLE = re.compile(r"\barticle\b\.?|\bart\b\.?")
 _SEPARATORS = re.compile(r"[\s\-_]+")
+_CHUNK: Final = re.compile(r"(\d+)")
 
 
 class ItemResolutionError(ValueError):
@@ -41,6 +42,15 @@ def normalise(text: str) -> str:
     """Lookup key: case-folded, 'Art.'/'Article' unified, runs of spaces, '-' and '_' as one '-'."""
     key = _ARTICLE.sub("art ", text.strip().lower())
     return _SEPARATORS.sub("-", key).strip("-")
+
+
+def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key that orders '4.10' after '4.9' and 'A.10' after 'A.9'."""
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part.lower())
+        for part in _CHUNK.split(text)
+        if part
+    )
 
 
 @dataclass(frozen=True, slots=True)

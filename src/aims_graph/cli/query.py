@@ -16,9 +16,9 @@ from rich.console import Console
 from rich.table import Table
 
 from aims_graph import queries, resources
-from aims_graph.api_views import projection
 from aims_graph.catalog.items import ItemIndex, ItemResolutionError
 from aims_graph.exports.describe import curie
+from aims_graph.queries import projection
 from aims_graph.store import QuerySyntaxError, Row, StoreError, Term
 
 _XSD_STRING: Final = "http://www.w3.org/2001/XMLSchema#string"

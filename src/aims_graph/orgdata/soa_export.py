@@ -11,9 +11,8 @@ from __future__ import annotations
 from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.term import Node
 
-from aims_graph.api_views import natural_key
 from aims_graph.catalog.frameworks import BY_SLUG
-from aims_graph.catalog.items import Item, ItemIndex
+from aims_graph.catalog.items import Item, ItemIndex, natural_key
 from aims_graph.namespaces import AIMS, ID
 from aims_graph.orgdata.model import STATUSES
 from aims_graph.orgdata.templates import spec, workbook_xlsx

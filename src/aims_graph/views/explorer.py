@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from aims_graph.api_views import ApiViews
 from aims_graph.catalog.items import edition_of
 from aims_graph.exports.data import crosswalk_mappings, edition_title
+from aims_graph.views.crosswalk import crosswalk, hop
+from aims_graph.views.index import ViewIndex
 
 
-def mapping_counts(views: ApiViews, framework_id: str) -> dict[str, Any]:
+def mapping_counts(index: ViewIndex, framework_id: str) -> dict[str, Any]:
     """Per item of a framework edition: stated mappings touching it and derived ones from it."""
-    slug = views.framework(framework_id)["id"]
-    svc = views.svc
+    slug = index.edition(framework_id).slug
+    svc = index.svc
     derived = svc.graph.derived()
     counts: dict[str, dict[str, int]] = {}
     for item in svc.items.in_edition(slug):
@@ -28,15 +29,15 @@ def mapping_counts(views: ApiViews, framework_id: str) -> dict[str, Any]:
     return {"framework": slug, "counts": counts}
 
 
-def pair_mappings(views: ApiViews, first: str, second: str, *, derived: bool) -> dict[str, Any]:
+def pair_mappings(index: ViewIndex, first: str, second: str, *, derived: bool) -> dict[str, Any]:
     """Every mapping from one framework edition into another, read from the first one's side."""
-    a = views.framework(first)["id"]
-    b = views.framework(second)["id"]
-    svc = views.svc
+    a = index.edition(first).slug
+    b = index.edition(second).slug
+    svc = index.svc
     # The same rows, in the same order, as the /export/crosswalk/{a}/{b}.csv table.
     rows = [
-        {**views.hop(e), "derived": False, "chain": []}
-        for e in crosswalk_mappings(views.graph, a, b)
+        {**hop(index, e), "derived": False, "chain": []}
+        for e in crosswalk_mappings(index.graph, a, b)
     ]
     stated = len(rows)
     chained = [
@@ -47,7 +48,7 @@ def pair_mappings(views: ApiViews, first: str, second: str, *, derived: bool) ->
     ]
     if derived:
         for subject in dict.fromkeys(d.subject for d in chained):
-            found = views.crosswalk(subject, b, derived=True, min_confidence=0.0)["mappings"]
+            found = crosswalk(index, subject, b, derived=True, min_confidence=0.0)["mappings"]
             rows.extend(r for r in found if r["derived"])
     return {
         "first": a,
