@@ -31,13 +31,12 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from aims_graph.build import loader
-from aims_graph.build.loader import GraphSource
+from aims_graph.build.sources import Builder, GraphSource, base_sources
 from aims_graph.catalog.frameworks import FrameworkEdition, registered
 from aims_graph.mappings.graph import MappingGraph, derived_ntriples
 from aims_graph.mappings.loading import (
     DERIVED_GRAPH,
     MAPPING_SET_BASE,
-    _Triples,
     mapping_set_ntriples,
 )
 from aims_graph.mappings.relations import Relation
@@ -45,6 +44,7 @@ from aims_graph.mappings.sssom_io import MappingRow, MappingSetFile
 from aims_graph.namespaces import AIMS, DCTERMS, SEMAPV, SKOS, graph_iri, item_iri, scheme_iri
 from aims_graph.orgdata.model import ORG_BASE, STATUSES, org_graph_iri
 from aims_graph.store import OxigraphStore, Store
+from aims_graph.store.ntriples import NTriplesWriter
 
 SEED: Final = 7
 #: Framework i maps to i + each offset (mod N); at 5 frameworks every pair is mapped.
@@ -114,7 +114,7 @@ class SyntheticGraph:
         """Graph sources for :func:`aims_graph.build.loader.build`, in the real build's order."""
         # The real vocabulary and alignments; the catalogs are the synthetic ones.
         catalogs = graph_iri("catalog/")
-        out = [s for s in loader.base_sources() if not s.graph.startswith(catalogs)]
+        out = [s for s in base_sources() if not s.graph.startswith(catalogs)]
         for ed in self.editions:
             data = catalog_ntriples(ed, self.items[ed.slug])
             out.append(GraphSource(graph_iri(f"catalog/{ed.slug}"), (), _constant(data)))
@@ -155,7 +155,7 @@ class SyntheticGraph:
 LEAVES: Final = frozenset({"Subclause", "Control"})
 
 
-def _constant(data: bytes) -> loader.Builder:
+def _constant(data: bytes) -> Builder:
     def build(_store: Store) -> tuple[bytes, str]:
         return data, "application/n-triples"
 
@@ -197,7 +197,7 @@ def framework_items(i: int, seed: int = SEED) -> tuple[SyntheticItem, ...]:
 
 def catalog_ntriples(ed: FrameworkEdition, items: tuple[SyntheticItem, ...]) -> bytes:
     """A catalog graph in the shape of the real ones (scheme, concepts, notations, tree)."""
-    t = _Triples()
+    t = NTriplesWriter()
     scheme = scheme_iri(ed.slug)
     t.iri(scheme, RDF.type, SKOS.ConceptScheme)
     t.iri(scheme, RDF.type, AIMS.Framework)

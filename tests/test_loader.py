@@ -12,7 +12,7 @@ import pyoxigraph as ox
 import pytest
 
 from aims_graph.build import loader
-from aims_graph.build.loader import GraphSource
+from aims_graph.build.sources import GraphSource, file_builder
 from aims_graph.namespaces import graph_iri
 from aims_graph.store import OxigraphStore, Store
 from aims_graph.store.graphs import view_sources
@@ -44,10 +44,7 @@ def counted(store: Store) -> tuple[bytes, str]:
 def sources(folder: Path, names: list[str]) -> list[GraphSource]:
     files = [folder / f"{n}.ttl" for n in names]
     return [
-        *(
-            GraphSource(graph_iri(f"catalog/{f.stem}"), (f,), loader._file_builder(f))
-            for f in files
-        ),
+        *(GraphSource(graph_iri(f"catalog/{f.stem}"), (f,), file_builder(f)) for f in files),
         GraphSource(graph_iri("derived"), tuple(files), counted, depends_on_store=True),
     ]
 

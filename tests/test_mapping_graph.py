@@ -10,11 +10,12 @@ import pytest
 from typer.testing import CliRunner
 
 from aims_graph import resources
+from aims_graph.build.sources import mapping_sources
 from aims_graph.catalog.items import ItemResolutionError, edition_of
 from aims_graph.config import Settings
 from aims_graph.mappings.crosswalk import CrosswalkInputError, MappingService
 from aims_graph.mappings.graph import MappingGraph, derived_ntriples
-from aims_graph.mappings.loading import DERIVED_GRAPH, mapping_sources
+from aims_graph.mappings.loading import DERIVED_GRAPH
 from aims_graph.mappings.relations import Relation, implies
 from aims_graph.mappings.sssom_io import read_sssom
 from aims_graph.namespaces import AIMS, ID, graph_iri

@@ -6,15 +6,12 @@ the graphs whose sources changed.
 
 from __future__ import annotations
 
-import hashlib
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from aims_graph import resources
+from aims_graph.build.sources import GraphSource, all_sources
 from aims_graph.config import Settings
-from aims_graph.catalog.frameworks import FRAMEWORKS
 from aims_graph.store.graphs import (
     META_GRAPH,
     add_to_standards_view,
@@ -26,37 +23,7 @@ from aims_graph.store.graphs import (
 from aims_graph.namespaces import AIMS, GRAPH, graph_iri
 from aims_graph.store import Store, Term
 
-#: Bump when the way files become triples changes, so every cached store is rebuilt.
-LOADER_VERSION = "1"
 MANAGED_PREFIXES = ("ontology", "alignments", "catalog/", "mappings/", "derived")
-
-Builder = Callable[[Store], tuple[bytes, str]]
-
-
-@dataclass(frozen=True)
-class GraphSource:
-    """A managed named graph and the files it is built from."""
-
-    graph: str
-    files: tuple[Path, ...]
-    build: Builder
-    depends_on_store: bool = False
-    #: With ``depends_on_store``: the graph IRI prefixes it reads, when not every graph.
-    reads: tuple[str, ...] | None = None
-
-    def needs(self, graphs: Iterable[str]) -> bool:
-        """Whether this source reads any of ``graphs`` (so they must be in the store first)."""
-        return self.depends_on_store and any(
-            self.reads is None or g.startswith(self.reads) for g in graphs
-        )
-
-    def digest(self) -> str:
-        """Digest of the loader version and every source file's name and bytes."""
-        h = hashlib.sha256(LOADER_VERSION.encode())
-        for f in sorted(self.files):
-            h.update(f.name.encode())
-            h.update(f.read_bytes())
-        return h.hexdigest()
 
 
 @dataclass
@@ -67,41 +34,6 @@ class BuildReport:
     cached: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
     seconds: float = 0.0
-
-
-def _file_builder(path: Path, media_type: str = "text/turtle") -> Builder:
-    def build(_store: Store) -> tuple[bytes, str]:
-        return path.read_bytes(), media_type
-
-    return build
-
-
-def base_sources() -> list[GraphSource]:
-    """Graph sources for the vocabulary, alignments and catalogs."""
-    onto = resources.ontology_dir()
-    out = [
-        GraphSource(graph_iri("ontology"), (onto / "aims.ttl",), _file_builder(onto / "aims.ttl")),
-        GraphSource(
-            graph_iri("alignments"),
-            (onto / "alignments.ttl",),
-            _file_builder(onto / "alignments.ttl"),
-        ),
-    ]
-    std = resources.standards_dir()
-    for fw in FRAMEWORKS:
-        path = std / f"{fw.slug}.ttl"
-        out.append(GraphSource(graph_iri(f"catalog/{fw.slug}"), (path,), _file_builder(path)))
-    return out
-
-
-def all_sources(settings: Settings | None = None) -> list[GraphSource]:
-    """Every managed graph source: base ones plus the mapping sets and derived mappings."""
-    sources = base_sources()
-    try:
-        from aims_graph.mappings.loading import mapping_sources
-    except ImportError:  # the mapping layer is optional while it is being built
-        return sources
-    return sources + mapping_sources(settings)
 
 
 def stored_digests(store: Store) -> dict[str, str]:

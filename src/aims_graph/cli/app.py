@@ -5,22 +5,22 @@ Exit codes: 0 ok, 1 findings (a check failed), 2 usage or input error.
 
 from __future__ import annotations
 
-import json
-import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from aims_graph import resources
 from aims_graph.catalog.build import CatalogSourceError, build_all
-from aims_graph.cli.progress import Snapshot, run_with_progress
+from aims_graph.cli.exports import register as register_exports
+from aims_graph.cli.mappings import register as register_mappings
+from aims_graph.cli.org import register as register_org
+from aims_graph.cli.query import register as register_query
+from aims_graph.cli.session import EXIT_FINDINGS, err, fail, graph_session, out, print_json
+from aims_graph.cli.validate import register as register_validate
 from aims_graph.config import Settings
-from aims_graph.service import Graph, check_shareable, open_graph
+from aims_graph.service import check_shareable
 from aims_graph.store import StoreError
 
 app = typer.Typer(
@@ -32,53 +32,6 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-out = Console()
-err = Console(stderr=True)
-
-EXIT_FINDINGS = 1
-EXIT_INPUT = 2
-
-
-def _fail(message: str, code: int = EXIT_INPUT) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}")
-    return typer.Exit(code)
-
-
-def _open_with_progress(settings: Settings, rebuild: bool) -> Graph:
-    """Open and build the graph; show a progress bar on stderr once it takes over a second."""
-    current: list[str] = []
-
-    def snapshot() -> Snapshot:
-        what = f"loading {current[-1]}" if current else "opening the store"
-        return len(current), None, what
-
-    return run_with_progress(
-        lambda: open_graph(settings, rebuild=rebuild, progress=current.append),
-        snapshot,
-        err,
-        unit="graph(s) loaded",
-    )
-
-
-@contextmanager
-def graph_session(rebuild: bool = False) -> Iterator[Graph]:
-    """Open the configured store, bring it up to date, and close it after (exit 2 on failure)."""
-    settings = Settings.from_env()
-    try:
-        graph = _open_with_progress(settings, rebuild)
-    except (StoreError, CatalogSourceError, FileNotFoundError, ValueError) as exc:
-        raise _fail(str(exc)) from exc
-    try:
-        yield graph
-    finally:
-        graph.close()
-
-
-_graph = graph_session
-
-
-def _print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
 @app.command("build-catalogs")
@@ -88,7 +41,7 @@ def build_catalogs() -> None:
         for fw, path, n in build_all(resources.catalog_sources_dir(), resources.standards_dir()):
             err.print(f"{fw.slug:18} {n:7} triples → {path}")
     except CatalogSourceError as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
 
 
 @app.command()
@@ -101,7 +54,7 @@ def build(
     named by AIMS_GRAPH_STORE, then derives chained mappings. Other commands build on demand too;
     run this to prepare a store ahead of time. A progress bar shows when it takes over a second.
     """
-    with _graph(rebuild) as graph:
+    with graph_session(rebuild) as graph:
         r = graph.build_report
         err.print(
             f"loaded {len(r.loaded)} graph(s), kept {len(r.cached)} from cache, "
@@ -114,10 +67,10 @@ def stats(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """Count each framework edition's items by kind (a table, or JSON with --json)."""
-    with _graph() as graph:
+    with graph_session() as graph:
         rows = graph.stats()
     if as_json:
-        _print_json(
+        print_json(
             {s.edition: {"total": s.total, "by_kind": s.counts} for s in rows},
         )
         return
@@ -149,9 +102,9 @@ def check(
     try:
         result = run_quality_checks(reasoner=reasoner)
     except (FileNotFoundError, RuntimeError, CatalogSourceError) as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     if as_json:
-        _print_json(result.as_dict())
+        print_json(result.as_dict())
     else:
         for line in result.summary_lines():
             out.print(line)
@@ -194,7 +147,7 @@ def serve(
     if settings.workers > 1:
         _serve_workers(settings)
         return
-    with _graph() as graph:
+    with graph_session() as graph:
         graph.settings = settings
         err.print(f"serving on http://{settings.host}:{settings.port}")
         # Keep idle connections 30 s (uvicorn's default is 5): a client that pauses between
@@ -215,8 +168,8 @@ def _serve_workers(settings: Settings) -> None:
     try:
         check_shareable(settings)
     except StoreError as exc:
-        raise _fail(str(exc)) from exc
-    with _graph():
+        raise fail(str(exc)) from exc
+    with graph_session():
         pass  # RocksDB lets one process write: the workers open the built store after this
     err.print(
         f"serving on http://{settings.host}:{settings.port} with {settings.workers} workers"
@@ -225,25 +178,14 @@ def _serve_workers(settings: Settings) -> None:
     serve_workers(settings)
 
 
-from aims_graph.cli.mappings import register as _register_mappings  # noqa: E402
-
-_register_mappings(app)
-
-from aims_graph.cli.exports import register as _register_exports  # noqa: E402
-
-_register_exports(app)
-
-from aims_graph.cli.org import register as _register_org  # noqa: E402
-
-_register_org(app)
-
-from aims_graph.cli.query import register as _register_query  # noqa: E402
-
-_register_query(app)
-
-from aims_graph.cli.validate import register as _register_validate  # noqa: E402
-
-_register_validate(app)
+for register in (
+    register_mappings,
+    register_exports,
+    register_org,
+    register_query,
+    register_validate,
+):
+    register(app)
 
 if __name__ == "__main__":
     app()

@@ -7,21 +7,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from aims_graph.cli.progress import Snapshot, run_with_progress
+from aims_graph.cli.session import err, fail
 from aims_graph.config import Settings
 from aims_graph.exports import ALLOWED, ExportInputError, ExportResult, Format, What, run_export
 from aims_graph.service import Graph, open_graph
 from aims_graph.store import StoreError
-
-EXIT_INPUT = 2
-err = Console(stderr=True)
-
-
-def _fail(message: str) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
-    return typer.Exit(EXIT_INPUT)
 
 
 def _export_with_progress(
@@ -81,19 +73,19 @@ def export(
     try:
         chosen = Format(fmt) if fmt is not None else ALLOWED[what][0]
     except ValueError as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     if output is None and chosen is Format.xlsx and sys.stdout.isatty():
-        raise _fail("XLSX is binary: write it to a file with --output FILE (or pipe it)")
+        raise fail("XLSX is binary: write it to a file with --output FILE (or pipe it)")
     settings = Settings.from_env()
     try:
         with err.status("building the graph…"):
             graph = open_graph(settings)
     except (StoreError, FileNotFoundError, ValueError) as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     try:
         result = _export_with_progress(graph, what, chosen, id_, to)
     except ExportInputError as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     finally:
         graph.close()
     if output is None:
@@ -103,7 +95,7 @@ def export(
     try:
         output.write_bytes(result.data)
     except OSError as exc:
-        raise _fail(f"cannot write {output}: {exc}") from exc
+        raise fail(f"cannot write {output}: {exc}") from exc
     err.print(
         f"wrote {len(result.data):,} bytes ({result.media_type}) to {output}", highlight=False
     )

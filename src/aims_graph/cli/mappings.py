@@ -14,17 +14,13 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from aims_graph.cli.session import err, fail, out
 from aims_graph.config import Settings
 from aims_graph.mappings.crosswalk import MappingService
 from aims_graph.service import open_graph
 from aims_graph.store import StoreError
-
-EXIT_INPUT = 2
-out = Console()
-err = Console(stderr=True)
 
 
 class Format(StrEnum):
@@ -35,11 +31,6 @@ class Format(StrEnum):
     csv = "csv"
 
 
-def _fail(message: str) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
-    return typer.Exit(EXIT_INPUT)
-
-
 @contextmanager
 def _service() -> Iterator[MappingService]:
     settings = Settings.from_env()
@@ -47,7 +38,7 @@ def _service() -> Iterator[MappingService]:
         with err.status("building the graph…"):
             graph = open_graph(settings)
     except (StoreError, FileNotFoundError, ValueError) as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     try:
         yield MappingService.from_store(graph.store, settings)
     finally:
@@ -92,7 +83,7 @@ def crosswalk(
             rows = svc.crosswalk(item, to, derived=derived, min_confidence=min_confidence)
             subject = svc.resolve(item)
         except ValueError as exc:
-            raise _fail(str(exc)) from exc
+            raise fail(str(exc)) from exc
     mode = _pick(fmt, Format.csv)
     if mode is Format.json:
         _json(rows)
@@ -139,7 +130,7 @@ def explain(
         try:
             result = svc.explain(a, b, max_hops)
         except ValueError as exc:
-            raise _fail(str(exc)) from exc
+            raise fail(str(exc)) from exc
     mode = _pick(fmt, Format.json)
     if mode is not Format.table:
         _json(result)

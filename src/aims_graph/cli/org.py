@@ -8,14 +8,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from aims_graph.cli.session import EXIT_INPUT, err
 from aims_graph.orgdata.model import SHEETS
 from aims_graph.orgdata.templates import guide_csv
 from aims_graph.orgdata.templates import template as build_template
-
-EXIT_INPUT = 2
-err = Console(stderr=True)
 
 
 class TemplateFormat(StrEnum):

@@ -17,14 +17,13 @@ from rich.table import Table
 
 from aims_graph import queries, resources
 from aims_graph.catalog.items import ItemIndex, ItemResolutionError
+from aims_graph.cli.session import fail, graph_session
 from aims_graph.exports.describe import curie
 from aims_graph.queries import projection
 from aims_graph.store import QuerySyntaxError, Row, StoreError, Term
 
 _XSD_STRING: Final = "http://www.w3.org/2001/XMLSchema#string"
 EXIT_FALSE = 1
-EXIT_INPUT = 2
-err = Console(stderr=True)
 
 
 class OutputFormat(StrEnum):
@@ -34,11 +33,6 @@ class OutputFormat(StrEnum):
     json = "json"
     csv = "csv"
     tsv = "tsv"
-
-
-def _fail(message: str) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
-    return typer.Exit(EXIT_INPUT)
 
 
 def parse_params(pairs: list[str]) -> dict[str, str | list[str]]:
@@ -133,12 +127,12 @@ def _table(columns: list[str], rows: list[Row]) -> Table:
 def _text(sparql: str | None, file: Path | None, named: str | None) -> tuple[str, str | None]:
     given = [x for x in (sparql, file, named) if x is not None]
     if len(given) != 1:
-        raise _fail("give exactly one of: a SPARQL text, --file FILE or --named NAME")
+        raise fail("give exactly one of: a SPARQL text, --file FILE or --named NAME")
     if file is not None:
         try:
             return file.read_text(encoding="utf-8"), None
         except OSError as exc:
-            raise _fail(f"cannot read {file}: {exc}") from exc
+            raise fail(f"cannot read {file}: {exc}") from exc
     if named is not None:
         return "", named
     assert sparql is not None
@@ -200,8 +194,6 @@ def query(
         _list_named()
         return
     text, name = _text(sparql, file, named)
-    from aims_graph.cli.app import graph_session
-
     bindings: dict[str, Term]
     with graph_session() as graph:
         try:
@@ -210,7 +202,7 @@ def query(
                 path = resources.queries_dir() / f"{name}.rq"
                 if not queries.NAME_RE.match(name) or not path.is_file():
                     known = sorted(p.stem for p in resources.queries_dir().glob("*.rq"))
-                    raise _fail(f"no named query {name!r}; known: {', '.join(known)}")
+                    raise fail(f"no named query {name!r}; known: {', '.join(known)}")
                 named_query = queries.parse_query_file(path)
                 index: list[ItemIndex] = []
 
@@ -223,7 +215,7 @@ def query(
                 text, bindings = queries.bind(named_query, parse_params(param or []), resolve)
             else:
                 if param:
-                    raise _fail("--param is only for --named queries")
+                    raise fail("--param is only for --named queries")
                 bindings = {}
             form = query_form(text)
             if form in ("CONSTRUCT", "DESCRIBE"):
@@ -238,11 +230,11 @@ def query(
                 return
             rows = graph.store.select(text, bindings)
         except QuerySyntaxError as exc:
-            raise _fail(f"SPARQL syntax error: {exc}") from exc
+            raise fail(f"SPARQL syntax error: {exc}") from exc
         except (queries.QueryError, ItemResolutionError, ValueError) as exc:
-            raise _fail(str(exc)) from exc
+            raise fail(str(exc)) from exc
         except StoreError as exc:
-            raise _fail(f"the query failed: {exc}") from exc
+            raise fail(f"the query failed: {exc}") from exc
     columns = projection(text, rows)
     chosen = fmt or (OutputFormat.table if sys.stdout.isatty() else OutputFormat.csv)
     if chosen is OutputFormat.table:

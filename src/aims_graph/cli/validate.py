@@ -16,15 +16,12 @@ from typing import Annotated, Any
 
 import typer
 from rdflib import Graph
-from rich.console import Console
 from rich.table import Table
 
+from aims_graph.cli.session import err, fail, out
 from aims_graph.validation.shapes import LAW_MODES
 
-out = Console()
-err = Console(stderr=True)
 EXIT_FINDINGS = 1
-EXIT_INPUT = 2
 _FORMATS = ("table", "json", "csv")
 _STYLE = {"violation": "bold red", "warning": "yellow", "upcoming": "cyan", "info": "dim"}
 _VERDICT_STYLE = {"covered": "green", "partly": "yellow", "gap": "bold red"}
@@ -50,14 +47,9 @@ OrgIdOpt = Annotated[
 ]
 
 
-def _fail(message: str) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}")
-    return typer.Exit(EXIT_INPUT)
-
-
 def _check_choice(value: str, allowed: Sequence[str], what: str) -> None:
     if value not in allowed:
-        raise _fail(f"unknown {what} {value!r}; use one of {', '.join(allowed)}")
+        raise fail(f"unknown {what} {value!r}; use one of {', '.join(allowed)}")
 
 
 def _as_of(text: str | None) -> date:
@@ -66,7 +58,7 @@ def _as_of(text: str | None) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise _fail(f"--as-of {text!r} is not a date; write YYYY-MM-DD") from None
+        raise fail(f"--as-of {text!r} is not a date; write YYYY-MM-DD") from None
 
 
 def _guess_org_id(files: Sequence[Path]) -> str:
@@ -80,7 +72,7 @@ def read_org(files: Sequence[Path], org_id: str | None, index: Any | None) -> Gr
     """Read org data: RDF files are parsed as they are; sheets go through the importer."""
     for f in files:
         if not f.is_file():
-            raise _fail(f"{f}: no such file")
+            raise fail(f"{f}: no such file")
     from aims_graph.orgdata.importer import RDF_FORMATS, import_files, parse_rdf
 
     if all(f.suffix.lower() in RDF_FORMATS for f in files):
@@ -89,29 +81,29 @@ def read_org(files: Sequence[Path], org_id: str | None, index: Any | None) -> Gr
             try:
                 g += parse_rdf(f.read_bytes(), RDF_FORMATS[f.suffix.lower()])
             except ValueError as exc:
-                raise _fail(f"{f}: {exc}") from exc
+                raise fail(f"{f}: {exc}") from exc
         return g
 
     if index is None:
-        raise _fail("reading sheets needs the catalog index")
+        raise fail("reading sheets needs the catalog index")
     try:
         result = import_files(list(files), org_id or _guess_org_id(files), index)
     except ValueError as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     if not result.ok:
         for p in result.problems:
             err.print(f"[red]✗[/] {p}")
-        raise _fail(f"{len(result.problems)} import problem(s); nothing was validated")
+        raise fail(f"{len(result.problems)} import problem(s); nothing was validated")
     return result.graph
 
 
 def _catalog_store() -> Any:
     """An in-memory store holding the vocabulary and catalogs (no mappings)."""
-    from aims_graph.build import loader
+    from aims_graph.build import loader, sources
     from aims_graph.store import OxigraphStore
 
     store = OxigraphStore()
-    loader.build(store, loader.base_sources())
+    loader.build(store, sources.base_sources())
     return store
 
 
@@ -150,7 +142,7 @@ def validate_cmd(
         ctx = ValidationContext.from_store(store)
         report = validate(org, as_of=day, catalogs=ctx, engine=engine, law_mode=law)
     except (FileNotFoundError, ValueError) as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     if fmt == "json":
         sys.stdout.write(json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n")
     elif fmt == "csv":
@@ -215,7 +207,7 @@ def coverage_cmd(
     try:
         graph = open_graph(Settings.from_env())
     except (StoreError, FileNotFoundError, ValueError) as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     try:
         org = read_org(files, org_id, graph.mappings.items)
         engine = CoverageEngine(graph.mappings, graph.store)
@@ -224,7 +216,7 @@ def coverage_cmd(
         )
         data = engine.as_dict(report)
     except CoverageInputError as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     finally:
         graph.close()
     if fmt == "json":

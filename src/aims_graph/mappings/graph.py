@@ -13,7 +13,6 @@ from aims_graph.catalog.frameworks import edition_rank
 from aims_graph.catalog.items import Item, ItemIndex, edition_of
 from aims_graph.mappings.loading import (
     DERIVED_SET,
-    _Triples,
     mapping_iri,
 )
 from aims_graph.mappings.relations import RELATION_BY_IRI, Relation, compose
@@ -29,6 +28,7 @@ from aims_graph.namespaces import (
     XSD,
 )
 from aims_graph.store import Store
+from aims_graph.store.ntriples import NTriplesWriter
 
 _MAPPINGS_QUERY: Final = f"""
 PREFIX aims: <{AIMS}>
@@ -422,7 +422,7 @@ def _rank(chain: Chain) -> tuple[float, int, tuple[str, ...]]:
 
 def derived_ntriples(graph: MappingGraph) -> bytes:
     """The derived-mappings graph: each derived mapping with its hops and PROV links."""
-    t = _Triples()
+    t = NTriplesWriter()
     t.iri(DERIVED_SET, RDF.type, AIMS.MappingSet)
     t.lit(
         DERIVED_SET,

@@ -4,21 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
 from aims_graph import resources
-from aims_graph.build.loader import Builder, GraphSource
-from aims_graph.config import Settings
 from aims_graph.mappings.relations import Relation
 from aims_graph.mappings.sssom_io import (
     SUFFIX,
     MappingRow,
     MappingSetFile,
     decimal_text,
-    read_sssom,
-    set_id_of,
 )
 from aims_graph.namespaces import (
     AIMS,
@@ -32,7 +27,8 @@ from aims_graph.namespaces import (
     XSD,
     graph_iri,
 )
-from aims_graph.store import Store, Term
+from aims_graph.store import Store
+from aims_graph.store.ntriples import NTriplesWriter
 
 MAPPING_IRI_BASE: Final = BASE + "id/mapping/"
 MAPPING_SET_BASE: Final = BASE + "mappings/"
@@ -62,31 +58,12 @@ def known_item_iris(store: Store) -> set[str]:
     return {r["i"].value for r in rows if "i" in r}
 
 
-class _Triples:
-    """Collects N-Triples lines; terms are escaped by Term.n3()."""
-
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-
-    def iri(self, s: str, p: object, o: object) -> None:
-        self.lines.append(f"{Term.iri(s).n3()} {Term.iri(str(p)).n3()} {Term.iri(str(o)).n3()} .")
-
-    def lit(
-        self, s: str, p: object, value: str, datatype: object | None = None, lang: str | None = None
-    ) -> None:
-        term = Term.literal(value, str(datatype) if datatype else None, lang)
-        self.lines.append(f"{Term.iri(s).n3()} {Term.iri(str(p)).n3()} {term.n3()} .")
-
-    def data(self) -> bytes:
-        return ("\n".join(self.lines) + "\n").encode()
-
-
 def _is_iri(value: str) -> bool:
     return value.startswith(("http://", "https://")) and not any(c in value for c in '<>"{}|^`\\ ')
 
 
 def _mapping_node(
-    t: _Triples,
+    t: NTriplesWriter,
     node: str,
     subject: str,
     obj: str,
@@ -113,7 +90,7 @@ def _mapping_node(
         t.iri(subject, relation.skos_predicate, obj)
 
 
-def _set_node(t: _Triples, msf: MappingSetFile) -> None:
+def _set_node(t: NTriplesWriter, msf: MappingSetFile) -> None:
     s = msf.iri
     t.iri(s, RDF.type, AIMS.MappingSet)
     t.lit(s, DCTERMS.title, msf.meta("mapping_set_title"), lang="en")
@@ -144,14 +121,14 @@ def _set_node(t: _Triples, msf: MappingSetFile) -> None:
 
 def mapping_set_ntriples(msf: MappingSetFile) -> bytes:
     """The named-graph content of one mapping set: set node, stated and inverse mappings."""
-    t = _Triples()
+    t = NTriplesWriter()
     _set_node(t, msf)
     for row in msf.rows:
         _row_triples(t, msf.iri, row)
     return t.data()
 
 
-def _row_triples(t: _Triples, set_iri: str, row: MappingRow) -> None:
+def _row_triples(t: NTriplesWriter, set_iri: str, row: MappingRow) -> None:
     stated = mapping_iri(set_iri, row.subject, row.relation, row.object)
     _mapping_node(
         t,
@@ -180,63 +157,3 @@ def _row_triples(t: _Triples, set_iri: str, row: MappingRow) -> None:
         "",
     )
     t.iri(inverse, PROV.wasDerivedFrom, stated)
-
-
-def _set_builder(path: Path) -> Builder:
-    def build(store: Store) -> tuple[bytes, str]:
-        msf = read_sssom(path, known_item_iris(store))
-        return mapping_set_ntriples(msf), "application/n-triples"
-
-    return build
-
-
-@dataclass(frozen=True)
-class DerivedSource(GraphSource):
-    """The derived-mappings graph: its digest also covers the settings that shape it."""
-
-    settings_key: str = ""
-
-    def digest(self) -> str:
-        """Digest of the mapping files plus the derivation settings."""
-        h = hashlib.sha256(super().digest().encode())
-        h.update(self.settings_key.encode())
-        return h.hexdigest()
-
-
-def _derived_builder(max_hops: int) -> Builder:
-    def build(store: Store) -> tuple[bytes, str]:
-        from aims_graph.mappings.graph import MappingGraph, derived_ntriples
-
-        graph = MappingGraph.from_store(store, max_hops=max_hops)
-        return derived_ntriples(graph), "application/n-triples"
-
-    return build
-
-
-def mapping_sources(
-    settings: Settings | None = None, directory: Path | None = None
-) -> list[GraphSource]:
-    """One graph source per mapping file, then the derived-mappings graph computed from them."""
-    settings = settings or Settings()
-    files = mapping_files(directory)
-    out: list[GraphSource] = [
-        # Rebuilt when a catalog changes too: the file is re-checked against the items.
-        GraphSource(
-            graph_iri(f"mappings/{set_id_of(p)}"),
-            (p,),
-            _set_builder(p),
-            depends_on_store=True,
-            reads=(graph_iri("catalog/"),),  # the items a mapping may name
-        )
-        for p in files
-    ]
-    out.append(
-        DerivedSource(
-            DERIVED_GRAPH,
-            tuple(files),
-            _derived_builder(settings.max_path_length),
-            depends_on_store=True,
-            settings_key=f"max_path_length={settings.max_path_length}",
-        )
-    )
-    return out
