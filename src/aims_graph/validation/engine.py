@@ -387,7 +387,7 @@ def run_pyshacl(org: Graph, bound_shapes: Graph, ctx: ValidationContext) -> list
                 _value_text(component, value, focus),
             )
         )
-    return sorted(out, key=_raw_key)
+    return sorted(out, key=raw_key)
 
 
 #: Components whose results carry no value node in either engine.
@@ -439,13 +439,14 @@ class _FastRun:
     triples: int
 
 
-def _ntriples(org: Graph | bytes) -> bytes:
+def org_ntriples(org: Graph | bytes) -> bytes:
+    """Organisation data as N-Triples (bytes are taken as N-Triples already)."""
     if isinstance(org, bytes):
         return org
     return _flatten(org).serialize(format="nt", encoding="utf-8")
 
 
-def _new_store(ctx: ValidationContext, data: bytes) -> ox.Store:
+def new_store(ctx: ValidationContext, data: bytes) -> ox.Store:
     """A store of the catalogs and one organisation's data, both in the default graph."""
     # A store of its own per run: no union of named graphs to deduplicate, and runs never wait
     # for one another. Loading the catalogs again costs some 30 ms; the organisation's data is
@@ -473,7 +474,7 @@ def _fast_on_store(
             out |= found
     nodes = None if focus is None else {r.focus for r in out}
     labels = _store_labels(store, ctx, nodes)
-    return _FastRun(sorted(out, key=_raw_key), labels, _count(store, ctx))
+    return _FastRun(sorted(out, key=raw_key), labels, _count(store, ctx))
 
 
 def _count(store: ox.Store, ctx: ValidationContext) -> int:
@@ -532,11 +533,13 @@ def _run_check(store: ox.Store, check: CompiledCheck) -> set[RawResult]:
     return found
 
 
-def _raw_key(r: RawResult) -> tuple[str, str, str, str]:
+def raw_key(r: RawResult) -> tuple[str, str, str, str]:
+    """Identity of a raw result: shape, focus node, path, value."""
     return (r.shape, r.focus, r.path or "", r.value or "")
 
 
-def _finding_key(f: Finding) -> tuple[int, str, str, str, str, str]:
+def finding_key(f: Finding) -> tuple[int, str, str, str, str, str]:
+    """Sort key of findings: severity, rule, node, then path and shape."""
     # Severity first, then rule and node; path and shape make the order total, so that a
     # report merged from an incremental check lists findings exactly as a full one does.
     return (
@@ -642,7 +645,7 @@ def findings_from_raw(
                 applies_from=p.applies_from,
             )
         )
-    out.sort(key=_finding_key)
+    out.sort(key=finding_key)
     return out
 
 
@@ -664,7 +667,7 @@ def validate(
         raise ValueError(f"unknown law mode {law_mode!r}; use one of {', '.join(LAW_MODES)}")
     started = time.perf_counter()
     if engine == "fast":
-        store = _new_store(catalogs, _ntriples(org_graph))
+        store = new_store(catalogs, org_ntriples(org_graph))
         return fast_report(store, catalogs, as_of=as_of, law_mode=law_mode, started=started)
     bound, _checks = catalogs.compiled(as_of, law_mode)
     org = _flatten(org_graph) if isinstance(org_graph, Graph) else _parse_nt(org_graph)
