@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final
 
-from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
 
 from aims_graph.catalog.frameworks import BY_SLUG, framework
-from aims_graph.catalog.items import ItemIndex, ItemResolutionError
 from aims_graph.namespaces import AIMS, scheme_iri
 from aims_graph.orgdata.model import (
     ACTORS,
@@ -32,93 +28,16 @@ from aims_graph.orgdata.model import (
     valid_local_id,
 )
 from aims_graph.orgdata.problems import ImportProblem
+from aims_graph.orgdata.sheet_files import Table, header_key, read_csv, read_xlsx, sheet_kind_for
+from aims_graph.orgdata.sheet_rows import ID_FIX, SheetRow, SheetState
 
-Table = list[list[str]]
-_DATE: Final = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _LINK: Final = re.compile(r"^(?:https?://|file:|urn:)\S+$")
-_TRUE: Final = {"yes", "y", "true", "1"}
-_FALSE: Final = {"no", "n", "false", "0"}
-_ID_FIX: Final = "use letters, digits, '.', '-' or '_' only, e.g. EV-07"
-
-
-def header_key(text: str) -> str:
-    """Normalise a header cell: case, surrounding space, inner spaces/dashes as '_'."""
-    return re.sub(r"[\s\-]+", "_", text.strip().lower())
-
-
-def split_list(text: str) -> list[str]:
-    """Split a list cell on ';' or new lines (',' is not a separator: notations contain it)."""
-    return [p.strip() for p in re.split(r"[;\n]", text) if p.strip()]
-
-
-def cell_text(value: object) -> str:
-    """Text of a spreadsheet cell as a person would read it (dates ISO, whole floats as ints)."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def read_csv(data: bytes) -> Table:
-    """Rows of a UTF-8 CSV file (a BOM is allowed).
-
-    Raises UnicodeDecodeError on other encodings and csv.Error on text the CSV reader refuses.
-    """
-    text = data.decode("utf-8-sig")
-    # newline="" hands line ends to the CSV reader, which knows \r\n, \n and \r inside quotes.
-    return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text, newline=""))]
-
-
-def read_xlsx(data: bytes) -> dict[str, Table]:
-    """Every worksheet of an XLSX workbook, by sheet name."""
-    from openpyxl import load_workbook  # imported late: only spreadsheet imports need it
-
-    wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    try:
-        return {
-            ws.title: [[cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
-            for ws in wb.worksheets
-        }
-    finally:
-        wb.close()
-
-
-def sheet_kind_for(name: str) -> str | None:
-    """The sheet kind a file stem or worksheet name stands for (``northwind-soa`` → ``soa``)."""
-    key = header_key(name)
-    if key in SHEETS:
-        return key
-    for kind in SHEETS:
-        if key.endswith(("_" + kind, "." + kind)):
-            return kind
-    return None
-
-
-@dataclass(frozen=True, slots=True)
-class _Ref:
-    target: URIRef
-    cls: URIRef
-    what: str
-    local_id: str
-    where: ImportProblem
 
 
 @dataclass
-class SheetImporter:
+class SheetImporter(SheetState):
     """Collects the triples and problems of one import made of several sheets."""
 
-    org_id: str
-    index: ItemIndex
-    graph: Graph = field(default_factory=Graph)
-    problems: list[ImportProblem] = field(default_factory=list)
-    refs: list[_Ref] = field(default_factory=list)
     defined: dict[URIRef, str] = field(default_factory=dict)
     org_sheet_rows: int = 0
 
@@ -146,7 +65,7 @@ class SheetImporter:
             values = {h: (raw[i] if i < len(raw) else "") for i, h in enumerate(header) if h}
             if not any(values.values()):
                 continue
-            handler(_Row(self, file, sheet, number, values))
+            handler(SheetRow(self, file, sheet, number, values))
 
     def _check_header(self, file: str, sheet: str, spec: SheetSpec, header: list[str]) -> bool:
         known = [c.name for c in spec.columns]
@@ -188,7 +107,7 @@ class SheetImporter:
                 ok = False
         return ok
 
-    def _handlers(self) -> dict[str, Callable[[_Row], None]]:
+    def _handlers(self) -> dict[str, Callable[[SheetRow], None]]:
         return {
             "organisation": self._organisation,
             "soa": self._soa,
@@ -201,12 +120,14 @@ class SheetImporter:
 
     # --- one handler per sheet kind -------------------------------------------------------------
 
-    def _record(self, row: _Row, kind: str, cls: URIRef, id_column: str = "id") -> URIRef | None:
+    def _record(
+        self, row: SheetRow, kind: str, cls: URIRef, id_column: str = "id"
+    ) -> URIRef | None:
         local = row.text(id_column, required=True)
         if local is None:
             return None
         if not valid_local_id(local):
-            row.problem(id_column, f"{local!r} is not a usable id", _ID_FIX)
+            row.problem(id_column, f"{local!r} is not a usable id", ID_FIX)
             return None
         node = record_iri(self.org_id, kind, local)
         if not self._define(row, id_column, node, f"id {local!r}"):
@@ -215,7 +136,7 @@ class SheetImporter:
         self.graph.add((node, AIMS.organisation, self.org))
         return node
 
-    def _define(self, row: _Row, column: str, node: URIRef, what: str) -> bool:
+    def _define(self, row: SheetRow, column: str, node: URIRef, what: str) -> bool:
         first = self.defined.get(node)
         if first is not None:
             row.problem(column, f"{what} is already used at {first}", "give each row its own id")
@@ -223,7 +144,7 @@ class SheetImporter:
         self.defined[node] = f"{row.file}, row {row.number}"
         return True
 
-    def _organisation(self, row: _Row) -> None:
+    def _organisation(self, row: SheetRow) -> None:
         self.org_sheet_rows += 1
         if self.org_sheet_rows > 1:
             row.problem("name", "an organisation sheet has exactly one row", "delete extra rows")
@@ -242,7 +163,7 @@ class SheetImporter:
                 row.problem("frameworks", str(exc.args[0]), "use e.g. iso42001 or iso27001-2022")
         row.comment(org, "description")
 
-    def _soa(self, row: _Row) -> None:
+    def _soa(self, row: SheetRow) -> None:
         hint = row.text("framework")
         item = row.item("control", required=True, kinds={"Control"}, hint=hint)
         applicable = row.boolean("applicable", required=True)
@@ -269,7 +190,7 @@ class SheetImporter:
         row.refs(node, AIMS.forSystem, "systems", "system", AIMS.AISystem)
         row.comment(node, "notes")
 
-    def _system(self, row: _Row) -> None:
+    def _system(self, row: SheetRow) -> None:
         node = self._record(row, "system", AIMS.AISystem)
         name = row.text("name", required=True)
         roles = row.choices("role", ACTORS)
@@ -310,7 +231,7 @@ class SheetImporter:
             g.add((node, AIMS.placedOnMarket, placed))
         row.comment(node, "notes")
 
-    def _evidence(self, row: _Row) -> None:
+    def _evidence(self, row: SheetRow) -> None:
         node = self._record(row, "evidence", AIMS.Evidence)
         title = row.text("title", required=True)
         kind = row.choice("kind", EVIDENCE_KINDS, required=True)
@@ -349,7 +270,7 @@ class SheetImporter:
             g.add((node, AIMS.evidenceLink, URIRef(link)))
         row.literal(node, AIMS.owner, "owner")
 
-    def _risk(self, row: _Row) -> None:
+    def _risk(self, row: SheetRow) -> None:
         node = self._record(row, "risk", AIMS.Risk)
         title = row.text("title", required=True)
         option = row.text("treatment")
@@ -391,7 +312,7 @@ class SheetImporter:
             if status is not None:
                 g.add((treat, AIMS.implementationStatus, status))
 
-    def _assessment(self, row: _Row) -> None:
+    def _assessment(self, row: SheetRow) -> None:
         typ = row.text("type", required=True)
         spec = ASSESSMENT_TYPES.get(typ.lower()) if typ else None
         if typ and spec is None:
@@ -419,7 +340,7 @@ class SheetImporter:
         row.refs(node, AIMS.evidence, "evidence", "evidence", AIMS.Evidence)
         row.comment(node, "notes")
 
-    def _incident(self, row: _Row) -> None:
+    def _incident(self, row: SheetRow) -> None:
         node = self._record(row, "incident", AIMS.Incident)
         title = row.text("title", required=True)
         dates = {
@@ -511,133 +432,4 @@ def _typed_as(g: Graph, node: URIRef, cls: URIRef) -> bool:
     )
 
 
-@dataclass
-class _Row:
-    """One data row: typed getters that record a located problem on a bad value."""
-
-    imp: SheetImporter
-    file: str
-    sheet: str
-    number: int
-    values: Mapping[str, str]
-
-    def problem(self, column: str, reason: str, fix: str) -> None:
-        """Record a problem in this row."""
-        self.imp.problems.append(
-            ImportProblem(self.file, reason, fix, self.sheet, self.number, column)
-        )
-
-    def text(self, column: str, required: bool = False) -> str | None:
-        """The cell's text, or None when empty (a problem when required)."""
-        value = self.values.get(column, "").strip()
-        if value:
-            return value
-        if required:
-            self.problem(column, "a value is required", "fill in the cell")
-        return None
-
-    def literal(self, node: URIRef, prop: URIRef, column: str) -> None:
-        """Add the cell as a plain string literal when filled."""
-        value = self.text(column)
-        if value is not None:
-            self.imp.graph.add((node, prop, Literal(value)))
-
-    def comment(self, node: URIRef, column: str) -> None:
-        """Add the cell as rdfs:comment when filled."""
-        self.literal(node, RDFS.comment, column)
-
-    def items_list(self, column: str) -> list[str]:
-        """The cell as a list."""
-        value = self.text(column)
-        return split_list(value) if value else []
-
-    def date(self, column: str, required: bool = False) -> Literal | None:
-        """The cell as an xsd:date."""
-        value = self.text(column, required)
-        if value is None:
-            return None
-        if _DATE.match(value):
-            try:
-                return Literal(dt.date.fromisoformat(value), datatype=XSD.date)
-            except ValueError:
-                pass
-        self.problem(column, f"{value!r} is not a date", "write the date as YYYY-MM-DD")
-        return None
-
-    def boolean(self, column: str, required: bool = False) -> bool | None:
-        """The cell as a boolean."""
-        value = self.text(column, required)
-        if value is None:
-            return None
-        key = value.lower()
-        if key in _TRUE:
-            return True
-        if key in _FALSE:
-            return False
-        self.problem(column, f"{value!r} is not yes or no", "write yes, no, true or false")
-        return None
-
-    def choice(
-        self, column: str, table: Mapping[str, URIRef], required: bool = False
-    ) -> URIRef | None:
-        """The cell as one of a table's short names."""
-        value = self.text(column, required)
-        if value is None:
-            return None
-        return self._pick(column, value, table)
-
-    def choices(self, column: str, table: Mapping[str, URIRef]) -> list[URIRef]:
-        """The cell as a list of a table's short names."""
-        picked = (self._pick(column, v, table) for v in self.items_list(column))
-        return [p for p in picked if p is not None]
-
-    def _pick(self, column: str, value: str, table: Mapping[str, URIRef]) -> URIRef | None:
-        key = re.sub(r"[\s_]+", "-", value.strip().lower())
-        if key in table:
-            return table[key]
-        self.problem(column, f"{value!r} is not allowed here", "use one of: " + ", ".join(table))
-        return None
-
-    def item(
-        self, column: str, required: bool, kinds: set[str] | None, hint: str | None
-    ) -> tuple[str, str] | None:
-        """The cell resolved to one catalog item (edition, ref)."""
-        value = self.text(column, required)
-        return None if value is None else self.resolve(value, column, kinds, hint)
-
-    def resolve(
-        self, value: str, column: str, kinds: set[str] | None, hint: str | None
-    ) -> tuple[str, str] | None:
-        """Resolve text to a catalog item (edition, ref), recording a problem when it fails."""
-        try:
-            item = self.imp.index.resolve(value, hint)
-        except ItemResolutionError as exc:
-            self.problem(
-                column, str(exc), "use a CURIE such as iso42001:A.6.2.4 or eu-ai-act:art-12"
-            )
-            return None
-        if kinds is not None and item.kind not in kinds:
-            what = " or ".join(sorted(kinds))
-            self.problem(
-                column,
-                f"{value!r} is {item.curie}, a {item.kind or 'item'}, not a {what}",
-                f"name a {what} here",
-            )
-            return None
-        return item.edition, item.ref
-
-    def refs(self, node: URIRef, prop: URIRef, column: str, kind: str, cls: URIRef) -> None:
-        """Link to records of this organisation named by id; checked once the import is read."""
-        for local in self.items_list(column):
-            if not valid_local_id(local):
-                self.problem(column, f"{local!r} is not a usable id", _ID_FIX)
-                continue
-            target = record_iri(self.imp.org_id, kind, local)
-            self.imp.graph.add((node, prop, target))
-            where = ImportProblem(self.file, "", "", self.sheet, self.number, column)
-            self.imp.refs.append(_Ref(target, cls, kind, local, where))
-
-
-def sheet_kinds() -> Iterable[str]:
-    """Every sheet kind, in template order."""
-    return SHEETS.keys()
+__all__ = ["SheetImporter", "Table", "read_csv", "read_xlsx", "sheet_kind_for"]
