@@ -60,7 +60,21 @@ TargetQuery = Annotated[
     ),
 ]
 ConfidenceQuery = Annotated[
-    float, Query(ge=0.0, le=1.0, description="Ignore mappings below this confidence.")
+    float,
+    Query(
+        ge=0.0,
+        le=1.0,
+        description="Ignore mappings below this confidence (how sure we are a mapping is right).",
+    ),
+]
+StrengthQuery = Annotated[
+    float | None,
+    Query(
+        ge=0.0,
+        le=1.0,
+        description="Ignore mappings graded below this strength (how much of the duty the "
+        "target carries: 0.8, 0.6, 0.4); mappings of sets that do not grade strength count.",
+    ),
 ]
 
 

@@ -15,12 +15,14 @@ from aims_graph.api.orgs.params import (
     FormatQuery,
     LawQuery,
     OrgIdPath,
+    StrengthQuery,
     TableFormatQuery,
     TargetQuery,
 )
 from aims_graph.api.orgs.responses import csv_bytes, download, private_json, report_format
 from aims_graph.api.problems import ProblemError
 from aims_graph.coverage import VERDICTS, CoverageInputError, coverage_rows, coverage_xlsx
+from aims_graph.coverage.absence import NO_COUNTERPART
 from aims_graph.orgdata.model import SHEETS
 from aims_graph.orgdata.templates import template
 from aims_graph.views.errors import as_date
@@ -63,6 +65,7 @@ def reports_router(auth: Authenticator) -> APIRouter:
         fmt_param: str | None,
         verdicts: tuple[str, ...],
         name: str,
+        min_strength: float | None = None,
     ) -> Response:
         org = await run_in_threadpool(auth.require, request, org_id)
         day, mode = as_date(as_of), law
@@ -70,7 +73,12 @@ def reports_router(auth: Authenticator) -> APIRouter:
         try:
             data = await run_in_threadpool(
                 lambda: service.coverage(
-                    org.id, target, as_of=day, min_confidence=min_confidence, law_mode=mode
+                    org.id,
+                    target,
+                    as_of=day,
+                    min_confidence=min_confidence,
+                    law_mode=mode,
+                    min_strength=min_strength,
                 )
             )
         except CoverageInputError as exc:
@@ -95,10 +103,21 @@ def reports_router(auth: Authenticator) -> APIRouter:
         min_confidence: ConfidenceQuery = 0.0,
         law: LawQuery = "in-force",
         format: FormatQuery = None,
+        min_strength: StrengthQuery = None,
     ) -> Response:
-        """Every target item covered, partly covered or a gap, each with its explanation chain."""
+        """Every target item covered, partly covered, a gap, or with no counterpart in the
+        frameworks of the organisation's controls (with the reason), each with its chains."""
         return await coverage_answer(
-            request, org_id, target, as_of, min_confidence, law, format, VERDICTS, "coverage"
+            request,
+            org_id,
+            target,
+            as_of,
+            min_confidence,
+            law,
+            format,
+            VERDICTS,
+            "coverage",
+            min_strength,
         )
 
     @router.get("/orgs/{org_id}/gaps", summary="What a target framework still needs")
@@ -110,10 +129,21 @@ def reports_router(auth: Authenticator) -> APIRouter:
         min_confidence: ConfidenceQuery = 0.0,
         law: LawQuery = "in-force",
         format: FormatQuery = None,
+        min_strength: StrengthQuery = None,
     ) -> Response:
-        """The coverage report's gaps and partly covered items only (totals stay whole)."""
+        """The coverage report's gaps, partly covered items and items with no counterpart in the
+        organisation's frameworks (their own status, not gaps); totals stay whole."""
         return await coverage_answer(
-            request, org_id, target, as_of, min_confidence, law, format, ("partly", "gap"), "gaps"
+            request,
+            org_id,
+            target,
+            as_of,
+            min_confidence,
+            law,
+            format,
+            ("partly", "gap", NO_COUNTERPART),
+            "gaps",
+            min_strength,
         )
 
     @router.get(

@@ -1,6 +1,7 @@
 """Coverage and gaps: how far an organisation's implemented controls reach a target framework.
 
-For each target item the verdict is ``covered``, ``partly`` or ``gap``, judged from the controls of
+For each target item the verdict is ``covered``, ``partly``, ``gap`` or ``no-counterpart``, judged
+from the controls of
 the organisation's statement of applicability (and control implementations) through direct and
 derived mappings (the in-memory :class:`MappingGraph`; no per-item SPARQL):
 
@@ -11,7 +12,12 @@ derived mappings (the in-memory :class:`MappingGraph`; no per-item SPARQL):
   ``superset-of`` (the control asks at least what the item asks), covers it;
 - a full-strength control mapping as ``subset-of`` or ``intersects-with``, or a partial-strength
   control mapping in any of the four ways, partly covers it;
-- mappings below the confidence threshold are ignored.
+- mappings below the confidence threshold are ignored: ``min_confidence`` reads a mapping's
+  ``confidence``, how sure its author is that it is right; the optional ``min_strength`` reads its
+  ``strength``, how much of the duty the object carries, and ignores only graded mappings below it
+  (sets that do not grade strength are not filtered by it);
+- a gap whose item the mapping sets record as having no counterpart in every framework the
+  organisation's controls come from is ``no-counterpart`` instead (``coverage.absence``).
 
 Targets: a framework edition (its leaf requirements: clauses/subclauses, controls, subcategories,
 suggested actions), or ``eu-ai-act``: the obligations of the organisation's roles for the tiers
@@ -22,9 +28,7 @@ Totals are given by section: the item's top-level parent (below an annex: the an
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections import defaultdict
 from datetime import date
 from typing import Any, Final
 
@@ -32,16 +36,28 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from aims_graph.catalog.items import Item
+from aims_graph.coverage.absence import (
+    NO_COUNTERPART,
+    Absences,
+    absence_json,
+    control_editions,
+)
+from aims_graph.coverage.controls import org_controls
+from aims_graph.coverage.model import (
+    EU,
+    LEAF_KINDS,
+    CoverageInputError,
+    CoverageReport,
+    ItemVerdict,
+    OrgControl,
+    Support,
+)
 from aims_graph.mappings.crosswalk import MappingService
 from aims_graph.mappings.graph import CrosswalkRow
 from aims_graph.mappings.relations import Relation
-from aims_graph.namespaces import AIMS, ID
+from aims_graph.namespaces import AIMS
 from aims_graph.store import Store
-from aims_graph.xlsx import workbook_bytes
 
-EU: Final = f"{ID}eu-ai-act/"
-VERDICTS: Final = ("covered", "partly", "gap")
-LEAF_KINDS: Final = frozenset({"Clause", "Subclause", "Control", "Subcategory", "SuggestedAction"})
 _COVERS: Final = frozenset({Relation.EQUAL, Relation.SUPERSET_OF})
 _PARTLY: Final = frozenset({Relation.SUBSET_OF, Relation.INTERSECTS_WITH})
 
@@ -59,131 +75,6 @@ SELECT ?o ?actor ?tier ?rec ?scope ?valid ?applies ?status WHERE {{
 """
 
 
-class CoverageInputError(ValueError):
-    """The target or a setting of a coverage request is not usable."""
-
-
-@dataclass(frozen=True, slots=True)
-class OrgControl:
-    """A control of the organisation and the strength it counts with."""
-
-    iri: str
-    status: str
-    strength: str  # "full" or "partial"
-    record: str
-
-
-@dataclass(frozen=True, slots=True)
-class Support:
-    """One way an organisation control reaches a target item."""
-
-    control: OrgControl
-    relation: str
-    confidence: float
-    derived: bool
-    contributes: str  # "covers" or "partly"
-    chain: tuple[dict[str, Any], ...]
-
-
-@dataclass
-class ItemVerdict:
-    """The verdict on one target item with every supporting chain."""
-
-    item: Item
-    section: str
-    verdict: str = "gap"
-    support: list[Support] = field(default_factory=list)
-    applies_from: str | None = None
-
-
-@dataclass
-class CoverageReport:
-    """Coverage of one target for one organisation."""
-
-    target: str
-    as_of: date
-    min_confidence: float
-    law_mode: str
-    items: list[ItemVerdict]
-    controls: list[OrgControl]
-
-    def totals(self) -> dict[str, int]:
-        """Items per verdict."""
-        c = Counter(v.verdict for v in self.items)
-        return {"items": len(self.items), **{k: c.get(k, 0) for k in VERDICTS}}
-
-    def by_section(self) -> dict[str, dict[str, int]]:
-        """Items per verdict in each section."""
-        out: dict[str, Counter[str]] = defaultdict(Counter)
-        for v in self.items:
-            out[v.section][v.verdict] += 1
-        return {
-            s: {"items": sum(c.values()), **{k: c.get(k, 0) for k in VERDICTS}}
-            for s, c in out.items()
-        }
-
-    def reverse(self) -> list[dict[str, Any]]:
-        """The organisation's controls by how many target items they cover or partly cover."""
-        counts: dict[str, Counter[str]] = defaultdict(Counter)
-        for v in self.items:
-            seen: set[tuple[str, str]] = set()
-            for s in v.support:
-                key = (s.control.iri, s.contributes)
-                if key not in seen:
-                    seen.add(key)
-                    counts[s.control.iri][s.contributes] += 1
-        rows = [
-            {"control": c, "covers": n["covers"], "partly": n["partly"], "total": sum(n.values())}
-            for c, n in counts.items()
-        ]
-        return sorted(rows, key=lambda r: (-r["total"], -r["covers"], r["control"]))
-
-
-def org_controls(org: Graph, as_of: date) -> list[OrgControl]:
-    """Controls of SoA entries and implementations, with the strength they count with."""
-    # One pass per property rather than lookups per record: an organisation of 20,000
-    # implementations takes 0.05 s here instead of 0.5 s.
-    kinds = {AIMS.SoAEntry, AIMS.ControlImplementation}
-    implemented, partial = AIMS.StatusImplemented, AIMS.StatusPartial
-    records = {s for s, o in org.subject_objects(RDF.type) if o in kinds}
-    control = {s: o for s, o in org.subject_objects(AIMS.control) if s in records}
-    status = {s: o for s, o in org.subject_objects(AIMS.implementationStatus) if s in records}
-    evidence: dict[Any, list[Any]] = defaultdict(list)
-    for s, o in org.subject_objects(AIMS.evidence):
-        if s in records:
-            evidence[s].append(o)
-    current = _current_evidence(org, as_of)
-    out: dict[str, OrgControl] = {}
-    rank = {"full": 2, "partial": 1}
-    for rec in sorted(records, key=str):
-        ctl, st = control.get(rec), status.get(rec)
-        if not isinstance(ctl, URIRef) or st is None:
-            continue
-        name = str(st).removeprefix(str(AIMS))
-        if st == implemented:
-            strength = "full" if any(e in current for e in evidence.get(rec, ())) else "partial"
-        elif st == partial:
-            strength = "partial"
-        else:
-            continue
-        old = out.get(str(ctl))
-        if old is None or rank[strength] > rank[old.strength]:
-            out[str(ctl)] = OrgControl(str(ctl), name, strength, str(rec))
-    return sorted(out.values(), key=lambda c: c.iri)
-
-
-def _current_evidence(org: Graph, as_of: date) -> set[Any]:
-    """Evidence records dated on or before ``as_of`` and not expired then."""
-    dated = {s: _date(o) for s, o in org.subject_objects(AIMS.evidenceDate)}
-    expired = {s for s, o in org.subject_objects(AIMS.validUntil) if _date(o) < as_of}
-    return {s for s, day in dated.items() if day <= as_of and s not in expired}
-
-
-def _date(lit: Any) -> date:
-    v = lit.toPython()
-    return v if isinstance(v, date) else date.fromisoformat(str(lit))
-
-
 class CoverageEngine:
     """Item index, mapping graph and catalog structure held in memory for coverage questions."""
 
@@ -198,6 +89,7 @@ class CoverageEngine:
         self.records: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for row in store.select(_OBLIGATIONS_QUERY):
             self.records[row["o"].value].append({k: v.value for k, v in row.items()})
+        self.absences = Absences.from_store(store)
 
     def section(self, iri: str) -> str:
         """Notation of the item's top-level parent (below an annex: its first level)."""
@@ -271,14 +163,18 @@ class CoverageEngine:
         min_confidence: float = 0.0,
         law_mode: str = "in-force",
         controls: list[OrgControl] | None = None,
+        min_strength: float | None = None,
     ) -> CoverageReport:
         """Verdict on every target item, with the chains behind it.
 
-        ``controls`` (from :func:`org_controls`) saves reading them again when one organisation
-        is judged against several targets.
+        ``min_confidence`` reads confidence (certainty); ``min_strength`` reads strength (how much
+        of the duty a mapping's object carries). ``controls`` (from :func:`org_controls`) saves
+        reading them again when one organisation is judged against several targets.
         """
         if not 0.0 <= min_confidence <= 1.0:
             raise CoverageInputError(f"min confidence {min_confidence} is outside 0..1")
+        if min_strength is not None and not 0.0 <= min_strength <= 1.0:
+            raise CoverageInputError(f"min strength {min_strength} is outside 0..1")
         try:
             edition = self.mappings.edition(target)
         except ValueError as exc:
@@ -300,17 +196,25 @@ class CoverageEngine:
                     Support(c, "same item", 1.0, False, _contribution(c, Relation.EQUAL), ())
                 )
             rows = self.mappings.graph.crosswalk(
-                c.iri, edition, derived=True, min_confidence=min_confidence
+                c.iri,
+                edition,
+                derived=True,
+                min_confidence=min_confidence,
+                min_strength=min_strength,
             )
             for row in rows:
                 v = verdicts.get(row.object_iri)
                 if v is None or row.relation not in _COVERS | _PARTLY:
                     continue
                 v.support.append(self._support(c, row))
+        editions = control_editions((c.iri for c in controls), edition)
         for v in verdicts.values():
             kinds = {s.contributes for s in v.support}
             v.verdict = "covered" if "covers" in kinds else "partly" if kinds else "gap"
             v.support.sort(key=lambda s: (s.contributes != "covers", s.derived, -s.confidence))
+            if v.verdict == "gap":
+                v.no_counterpart = self.absences.explaining(v.item.iri, editions)
+                v.verdict = NO_COUNTERPART if v.no_counterpart else "gap"
         return CoverageReport(
             target=edition,
             as_of=as_of,
@@ -318,6 +222,7 @@ class CoverageEngine:
             law_mode=law_mode,
             items=[verdicts[t.iri] for t in targets],
             controls=controls,
+            min_strength=min_strength,
         )
 
     def _support(self, c: OrgControl, row: CrosswalkRow) -> Support:
@@ -338,6 +243,7 @@ class CoverageEngine:
             "as_of": report.as_of.isoformat(),
             "law_mode": report.law_mode,
             "min_confidence": report.min_confidence,
+            "min_strength": report.min_strength,
             "totals": report.totals(),
             "by_section": report.by_section(),
             "controls_counted": [
@@ -351,6 +257,7 @@ class CoverageEngine:
                     "section": v.section,
                     "verdict": v.verdict,
                     "applies_from": v.applies_from,
+                    "no_counterpart": absence_json(v.no_counterpart),
                     "explanation": [
                         {
                             "control": m.curie(s.control.iri),
@@ -395,72 +302,3 @@ def _applies(
         day = date.fromisoformat(chosen["applies"])
         best = day if best is None or day < best else best
     return best
-
-
-__all__ = [
-    "CoverageEngine",
-    "CoverageInputError",
-    "CoverageReport",
-    "ItemVerdict",
-    "OrgControl",
-    "Support",
-    "org_controls",
-]
-
-
-def coverage_rows(data: dict[str, Any], verdicts: Sequence[str] = VERDICTS) -> list[dict[str, str]]:
-    """One flat row per target item of a report's JSON form, for CSV and spreadsheets."""
-    return [
-        {
-            "item": i["item"],
-            "title": i["title"],
-            "section": i["section"],
-            "verdict": i["verdict"],
-            "applies_from": i.get("applies_from") or "",
-            "by": "; ".join(
-                f"{e['control']} {e['relation']}{' (derived)' if e['derived'] else ''}"
-                for e in i["explanation"]
-            ),
-        }
-        for i in data["items"]
-        if i["verdict"] in verdicts
-    ]
-
-
-def coverage_xlsx(data: dict[str, Any], verdicts: Sequence[str] = VERDICTS) -> bytes:
-    """A report as a workbook: items, totals by section, the controls that serve the most."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook()
-    sheets: list[tuple[str, list[dict[str, Any]]]] = [
-        ("items", list(coverage_rows(data, verdicts))),
-        (
-            "by section",
-            [{"section": name, **counts} for name, counts in sorted(data["by_section"].items())]
-            + [{"section": "total", **data["totals"]}],
-        ),
-        ("controls", list(data["reverse"])),
-    ]
-    for n, (title, rows) in enumerate(sheets):
-        ws = wb.active if n == 0 and wb.active is not None else wb.create_sheet()
-        ws.title = title
-        if not rows:
-            continue
-        header = list(rows[0])
-        ws.append(header)
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            ws.append([_cell(row.get(k)) for k in header])
-        ws.freeze_panes = "A2"
-    info = wb.create_sheet("about")
-    for key in ("target", "as_of", "law_mode", "min_confidence"):
-        info.append([key, _cell(data[key])])
-    return workbook_bytes(wb)
-
-
-def _cell(value: Any) -> Any:
-    if value is None or isinstance(value, str | int | float):
-        return value
-    return str(value)
