@@ -17,6 +17,7 @@ from aims_graph.mappings.crosswalk import CrosswalkInputError, MappingService
 from aims_graph.mappings.graph import MappingGraph, derived_ntriples
 from aims_graph.mappings.loading import DERIVED_GRAPH
 from aims_graph.mappings.relations import Relation, implies
+from aims_graph.mappings.review import no_counterparts
 from aims_graph.mappings.sssom_io import read_sssom
 from aims_graph.namespaces import AIMS, ID, graph_iri
 from aims_graph.store import Store, Term
@@ -158,8 +159,19 @@ def test_high_risk_duties_have_an_iso42001_mapping(built_store: Store, svc: Mapp
         ):
             wanted.add(obl)
     assert len(wanted) > 40
-    missing = sorted(svc.curie(o) for o in wanted if not svc.graph.crosswalk(o, "iso42001-2023"))
-    assert not missing, f"{len(missing)} obligations without an ISO/IEC 42001 mapping: {missing}"
+    # The December 2026 review recorded three of them (EU declaration, CE marking, open-ended
+    # cooperation with authorities) as having no counterpart in 42001 instead of a forced link.
+    recorded = {
+        r.item for r in no_counterparts(built_store) if r.edition.endswith("/iso42001-2023")
+    }
+    unmapped = {o for o in wanted if not svc.graph.crosswalk(o, "iso42001-2023")}
+    missing = sorted(svc.curie(o) for o in unmapped - recorded)
+    assert not missing, f"{len(missing)} obligations without an ISO/IEC 42001 row: {missing}"
+    assert sorted(svc.curie(o) for o in unmapped) == [
+        "eu-ai-act:obl-AIA-16-g-PRV",
+        "eu-ai-act:obl-AIA-16-h-PRV",
+        "eu-ai-act:obl-AIA-26-12-DEP",
+    ]
 
 
 def test_crosswalk_output(svc: MappingService) -> None:
