@@ -54,7 +54,10 @@ def base_url(graph: Graph) -> Iterator[str]:
 
 
 def _stated(path: Path) -> set[tuple[str, str, str, float]]:
-    return {(r.subject, r.object, r.relation.value, r.confidence) for r in read_sssom(path).rows}
+    msf = read_sssom(path)
+    rows = {(r.subject, r.object, r.relation.value, r.confidence) for r in msf.rows}
+    # A NoTermFound row is a row of the file too, kept as a no-counterpart record.
+    return rows | {(r.item, r.edition, "no-counterpart", r.confidence) for r in msf.no_counterparts}
 
 
 # -- RDF ---------------------------------------------------------------------------------------

@@ -87,7 +87,10 @@ class Hop(_Model):
     relation: str = Field(description="equal, subset-of, superset-of, intersects-with, …")
     object: str
     object_title: str
-    confidence: float
+    confidence: float = Field(description="How sure we are that the mapping is right (0..1).")
+    strength: float | None = Field(
+        None, description="How much of the subject's duty the object carries (null: not graded)."
+    )
     justification: str = Field(
         description="SEMAPV justification, e.g. semapv:ManualMappingCuration."
     )
@@ -108,7 +111,10 @@ class MappingRow(_Model):
     relation: str
     object: str
     object_title: str
-    confidence: float
+    confidence: float = Field(description="How sure we are that the mapping is right (0..1).")
+    strength: float | None = Field(
+        None, description="How much of the subject's duty the object carries (null: not graded)."
+    )
     justification: str
     source: str | None
     set: str

@@ -194,10 +194,13 @@ _SETS_QUERY: Final = f"""
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
 PREFIX aims: <{AIMS}>
-SELECT ?g ?set ?title ?description ?license ?date ?version ?source ?creator ?ssrc ?osrc WHERE {{
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?g ?set ?title ?description ?comment ?license ?date ?version ?source ?creator ?ssrc ?osrc
+WHERE {{
   GRAPH ?g {{
     ?set a aims:MappingSet .
     OPTIONAL {{ ?set dcterms:title ?title }}
+    OPTIONAL {{ ?set rdfs:comment ?comment }}
     OPTIONAL {{ ?set dcterms:description ?description }}
     OPTIONAL {{ ?set dcterms:license ?license }}
     OPTIONAL {{ ?set dcterms:date ?date }}
@@ -228,6 +231,7 @@ class SetInfo:
     creators: list[str] = field(default_factory=list)
     subject_source: str = ""
     object_source: str = ""
+    comment: str = ""
 
 
 def mapping_sets(store: Store) -> dict[str, SetInfo]:
@@ -246,6 +250,7 @@ def mapping_sets(store: Store) -> dict[str, SetInfo]:
 
         info.title = info.title or val("title")
         info.description = info.description or val("description")
+        info.comment = info.comment or val("comment")
         info.license = info.license or val("license")
         info.date = info.date or val("date")
         info.version = info.version or val("version")

@@ -86,6 +86,7 @@ def context() -> dict[str, Any]:
         "object": {"@id": "aims:mappingObject", "@type": "@id"},
         "relation": {"@id": "aims:relation", "@type": "@vocab"},
         "confidence": {"@id": "aims:confidence", "@type": "xsd:decimal"},
+        "strength": {"@id": "aims:strength", "@type": "xsd:double"},
         "justification": {"@id": "aims:justification", "@type": "@id"},
         "set_iri": {"@id": "aims:inMappingSet", "@type": "@id"},
         "comment": {"@id": "rdfs:comment", "@language": "en"},

@@ -35,7 +35,7 @@ PREFIX aims: <{AIMS}>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
-SELECT ?m ?s ?o ?rel ?conf ?just ?set ?setTitle ?src ?comment ?orig WHERE {{
+SELECT ?m ?s ?o ?rel ?conf ?just ?set ?setTitle ?src ?comment ?orig ?strength WHERE {{
   GRAPH ?g {{
     ?m a aims:Mapping ;
        aims:mappingSubject ?s ; aims:mappingObject ?o ; aims:relation ?rel ;
@@ -43,6 +43,7 @@ SELECT ?m ?s ?o ?rel ?conf ?just ?set ?setTitle ?src ?comment ?orig WHERE {{
     OPTIONAL {{ ?m dcterms:source ?src }}
     OPTIONAL {{ ?m rdfs:comment ?comment }}
     OPTIONAL {{ ?m prov:wasDerivedFrom ?orig }}
+    OPTIONAL {{ ?m aims:strength ?strength }}
     OPTIONAL {{ ?set dcterms:title ?setTitle }}
   }}
   FILTER(STRSTARTS(STR(?g), "{GRAPH}mappings/"))
@@ -72,6 +73,8 @@ class Edge:
     source: str = ""
     comment: str = ""
     inverse_of: str | None = None
+    #: how much of the subject's duty the object carries (None: the set does not grade it)
+    strength: float | None = None
 
     @property
     def stated(self) -> str:
@@ -96,6 +99,12 @@ class Chain:
     def object(self) -> str:
         """Where the chain ends."""
         return self.hops[-1].object
+
+    @property
+    def strength(self) -> float | None:
+        """The weakest strength grade along the chain (None when no hop is graded)."""
+        graded = [h.strength for h in self.hops if h.strength is not None]
+        return min(graded) if graded else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +138,7 @@ class CrosswalkRow:
     mapping: str
     chain: tuple[Edge, ...]
     comment: str = ""
+    strength: float | None = None
 
 
 @dataclass
@@ -204,6 +214,7 @@ class MappingGraph:
                     # An inverse shows the written reason of the mapping it comes from.
                     comment=r.get("comment") or (comments.get(orig, "") if orig else ""),
                     inverse_of=orig,
+                    strength=float(r["strength"]) if "strength" in r else None,
                 )
             )
         return cls(edges, max_hops, items)
@@ -323,13 +334,19 @@ class MappingGraph:
         *,
         derived: bool = False,
         min_confidence: float = 0.0,
+        min_strength: float | None = None,
     ) -> list[CrosswalkRow]:
-        """Mappings from an item into a framework edition (all editions when None)."""
+        """Mappings from an item into a framework edition (all editions when None).
+
+        ``min_confidence`` reads confidence (how sure the row is right); ``min_strength`` reads
+        strength (how much of the duty the object carries) and drops only graded rows below it:
+        rows of sets that do not grade strength pass.
+        """
         rows: list[CrosswalkRow] = []
         for e in self.out(item):
             if to_edition and edition_of(e.object) != to_edition:
                 continue
-            if e.confidence < min_confidence:
+            if e.confidence < min_confidence or _weaker(e.strength, min_strength):
                 continue
             rows.append(
                 CrosswalkRow(
@@ -347,13 +364,14 @@ class MappingGraph:
                     e.mapping,
                     (e,),
                     e.comment,
+                    e.strength,
                 )
             )
         if derived:
             for d in self.derived().get(item, []):
                 if to_edition and edition_of(d.object) != to_edition:
                     continue
-                if d.confidence < min_confidence:
+                if d.confidence < min_confidence or _weaker(d.chain.strength, min_strength):
                     continue
                 rows.append(
                     CrosswalkRow(
@@ -371,6 +389,7 @@ class MappingGraph:
                         d.iri,
                         d.chain.hops,
                         f"{len(d.chain.hops)}-hop chain ({d.chains} chain(s) found)",
+                        d.chain.strength,
                     )
                 )
         return sorted(
@@ -414,6 +433,10 @@ class MappingGraph:
             return len(mapped)
         kinds = {i.kind for m in mapped if (i := self.items.get(m)) is not None}
         return sum(1 for i in self.items.in_edition(edition) if i.kind in kinds)
+
+
+def _weaker(strength: float | None, minimum: float | None) -> bool:
+    return minimum is not None and strength is not None and strength < minimum
 
 
 def _rank(chain: Chain) -> tuple[float, int, tuple[str, ...]]:

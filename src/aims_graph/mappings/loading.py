@@ -12,6 +12,7 @@ from aims_graph import resources
 from aims_graph.build.loader import Builder, GraphSource
 from aims_graph.config import Settings
 from aims_graph.mappings.relations import Relation
+from aims_graph.mappings.review import no_counterpart_triples, review_triples
 from aims_graph.mappings.sssom_io import (
     SUFFIX,
     MappingRow,
@@ -119,6 +120,8 @@ def _set_node(t: _Triples, msf: MappingSetFile) -> None:
     t.lit(s, DCTERMS.title, msf.meta("mapping_set_title"), lang="en")
     if msf.meta("mapping_set_description"):
         t.lit(s, DCTERMS.description, msf.meta("mapping_set_description"), lang="en")
+    if msf.meta("comment"):  # e.g. the set's confidence and strength scales
+        t.lit(s, RDFS.comment, msf.meta("comment"), lang="en")
     lic = msf.expand(msf.meta("license"))
     if _is_iri(lic):
         t.iri(s, DCTERMS.license, lic)
@@ -148,6 +151,8 @@ def mapping_set_ntriples(msf: MappingSetFile) -> bytes:
     _set_node(t, msf)
     for row in msf.rows:
         _row_triples(t, msf.iri, row)
+    for absent in msf.no_counterparts:
+        no_counterpart_triples(t, msf.iri, absent, decimal_text(absent.confidence))
     return t.data()
 
 
@@ -165,6 +170,7 @@ def _row_triples(t: _Triples, set_iri: str, row: MappingRow) -> None:
         row.source_document,
         row.comment,
     )
+    review_triples(t, stated, row.review, stated=True)
     inv = row.relation.inverse
     inverse = mapping_iri(set_iri, row.object, inv, row.subject)
     _mapping_node(
@@ -180,6 +186,8 @@ def _row_triples(t: _Triples, set_iri: str, row: MappingRow) -> None:
         "",
     )
     t.iri(inverse, PROV.wasDerivedFrom, stated)
+    # The strength grade belongs to the pair, so coverage read through the inverse sees it too.
+    review_triples(t, inverse, row.review, stated=False)
 
 
 def _set_builder(path: Path) -> Builder:

@@ -7,16 +7,25 @@ and the file is rejected as a whole when any is found.
 from __future__ import annotations
 
 import csv
-import io
 import math
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final, TextIO
+from typing import Any, Final
 
 import yaml
 
 from aims_graph.mappings.relations import MODIFIER, SKOS_BRIDGE, Relation
+from aims_graph.mappings.review import (
+    NO_RELATIONSHIP,
+    NO_TERM_FOUND_CURIE,
+    NoCounterpartRow,
+    ReviewFields,
+    check_no_term_row,
+    conflicts,
+    is_no_term,
+    read_review_fields,
+)
 from aims_graph.namespaces import SEMAPV
 
 COLUMNS: Final = (
@@ -109,6 +118,12 @@ class MappingRow:
     predicate: str = ""
     source_document: str = ""
     comment: str = ""
+    review: ReviewFields = field(default_factory=ReviewFields)
+
+    @property
+    def strength(self) -> float | None:
+        """How much of the subject's duty the object carries (None: not graded)."""
+        return self.review.strength
 
 
 @dataclass(frozen=True)
@@ -120,6 +135,8 @@ class MappingSetFile:
     metadata: dict[str, Any]
     curie_map: dict[str, str]
     rows: tuple[MappingRow, ...] = field(default_factory=tuple)
+    #: ``sssom:NoTermFound`` rows: items recorded as having no counterpart (never mappings).
+    no_counterparts: tuple[NoCounterpartRow, ...] = field(default_factory=tuple)
 
     @property
     def iri(self) -> str:
@@ -206,15 +223,41 @@ def _read_metadata(
     return meta
 
 
+def _confidence(cells: dict[str, str], bad: Callable[[str], None]) -> float:
+    text = cells.get("confidence", "").strip()
+    try:
+        value = float(text)
+    except ValueError:
+        bad(f"confidence {text!r} is not a number")
+        return math.nan
+    if not 0.0 <= value <= 1.0:  # also rejects NaN
+        bad(f"confidence {text!r} is outside 0..1")
+        return math.nan
+    return value
+
+
+def _justification(cells: dict[str, str], cmap: dict[str, str], bad: Callable[[str], None]) -> str:
+    raw = cells.get("mapping_justification", "").strip()
+    justification = (expand_curie(raw, cmap) or "") if raw else ""
+    if not raw:
+        bad("mapping_justification is missing")
+    elif justification in LOADER_JUSTIFICATIONS:
+        bad(f"mapping_justification {raw!r} is made by the loader, never written in files")
+    elif justification not in FILE_JUSTIFICATIONS:
+        bad(f"mapping_justification {raw!r} is not a SEMAPV justification term")
+    return justification
+
+
 def _check_row(
     where: str,
     line: int,
     cells: dict[str, str],
-    cmap: dict[str, str],
+    meta: dict[str, Any],
     known_iris: Collection[str] | None,
     issues: list[MappingIssue],
-) -> MappingRow | None:
+) -> MappingRow | NoCounterpartRow | None:
     before = len(issues)
+    cmap: dict[str, str] = dict(meta.get("curie_map") or {})
 
     def bad(reason: str) -> None:
         issues.append(MappingIssue(where, line, reason))
@@ -232,6 +275,15 @@ def _check_row(
             bad(f"{column} {raw!r} is not a known item (<{iri}> is in no catalog)")
         return iri
 
+    confidence = _confidence(cells, bad)
+    justification = _justification(cells, cmap, bad)
+    review = read_review_fields(cells, lambda v: expand_curie(v, cmap), bad)
+    if is_no_term(cells.get("subject_id", ""), cmap) or is_no_term(
+        cells.get("object_id", ""), cmap
+    ):
+        common = (justification, confidence, review)
+        absent = check_no_term_row(line, cells, cmap, meta, common, iri_of, bad)
+        return absent if len(issues) == before else None
     subject, obj = iri_of("subject_id"), iri_of("object_id")
     relation: Relation | None = None
     rel_text = cells.get("set_relation", "").strip()
@@ -239,7 +291,12 @@ def _check_row(
         relation = Relation(rel_text)
     except ValueError:
         known = ", ".join(r.value for r in Relation)
-        bad(f"unknown relation {rel_text!r} in set_relation; use one of {known}")
+        hint = (
+            f" ({NO_RELATIONSHIP!r} is only for rows whose object_id is {NO_TERM_FOUND_CURIE})"
+            if rel_text == NO_RELATIONSHIP
+            else ""
+        )
+        bad(f"unknown relation {rel_text!r} in set_relation; use one of {known}{hint}")
     pred_raw = cells.get("predicate_id", "").strip()
     predicate = expand_curie(pred_raw, cmap) or ""
     modifier = cells.get("predicate_modifier", "").strip()
@@ -251,26 +308,9 @@ def _check_row(
                 f"{relation.value!r}: expected <{want}>"
                 + (" with predicate_modifier 'Not'" if MODIFIER[relation] else "")
             )
-    conf_text = cells.get("confidence", "").strip()
-    confidence = math.nan
-    try:
-        confidence = float(conf_text)
-    except ValueError:
-        bad(f"confidence {conf_text!r} is not a number")
-    else:
-        if not 0.0 <= confidence <= 1.0:  # also rejects NaN
-            bad(f"confidence {conf_text!r} is outside 0..1")
-    just_raw = cells.get("mapping_justification", "").strip()
-    justification = (expand_curie(just_raw, cmap) or "") if just_raw else ""
-    if not just_raw:
-        bad("mapping_justification is missing")
-    elif justification in LOADER_JUSTIFICATIONS:
-        bad(f"mapping_justification {just_raw!r} is made by the loader, never written in files")
-    elif justification not in FILE_JUSTIFICATIONS:
-        bad(f"mapping_justification {just_raw!r} is not a SEMAPV justification term")
     comment = cells.get("comment", "").strip()
     if justification in CURATED_JUSTIFICATIONS and not comment:
-        bad(f"comment is required on a curated row ({just_raw})")
+        bad(f"comment is required on a curated row ({cells.get('mapping_justification')})")
     if len(issues) > before or relation is None:
         return None
     return MappingRow(
@@ -287,6 +327,7 @@ def _check_row(
         predicate=predicate,
         source_document=cells.get("source_document", "").strip(),
         comment=comment,
+        review=review,
     )
 
 
@@ -322,6 +363,7 @@ def read_sssom(path: Path, known_iris: Collection[str] | None = None) -> Mapping
         issues.append(MappingIssue(where, header_line, f"missing column(s): {', '.join(missing)}"))
         raise MappingFileError(issues)
     seen: dict[frozenset[str], int] = {}
+    absent: list[NoCounterpartRow] = []
     for line, raw in body[1:]:
         if not raw.strip():
             continue
@@ -332,8 +374,11 @@ def read_sssom(path: Path, known_iris: Collection[str] | None = None) -> Mapping
             )
             continue
         cells = dict(zip(header, values, strict=False))
-        row = _check_row(where, line, cells, cmap, known_iris, issues)
+        row = _check_row(where, line, cells, meta, known_iris, issues)
         if row is None:
+            continue
+        if isinstance(row, NoCounterpartRow):
+            absent.append(row)
             continue
         pair = frozenset((row.subject, row.object))
         if pair in seen:
@@ -348,55 +393,20 @@ def read_sssom(path: Path, known_iris: Collection[str] | None = None) -> Mapping
             continue
         seen[pair] = line
         rows.append(row)
+    mapped = ((r.line, r.subject, r.object) for r in rows)
+    issues.extend(MappingIssue(where, n, why) for n, why in conflicts(mapped, absent))
     if issues:
-        raise MappingFileError(issues)
-    return MappingSetFile(path, set_id, meta, cmap, tuple(rows))
+        raise MappingFileError(sorted(issues, key=lambda i: i.line))
+    return MappingSetFile(path, set_id, meta, cmap, tuple(rows), tuple(absent))
 
 
-def _compact(iri: str, curie_map: dict[str, str]) -> str:
+def compact_iri(iri: str, curie_map: dict[str, str]) -> str:
+    """The shortest CURIE of an IRI under the map (the IRI itself when no prefix fits)."""
     best = ""
     for prefix, ns in curie_map.items():
         if iri.startswith(ns) and len(ns) > len(curie_map.get(best, "")):
             best = prefix
     return f"{best}:{iri[len(curie_map[best]) :]}" if best else iri
-
-
-def write_sssom(out: TextIO, metadata: dict[str, Any], rows: Iterable[MappingRow]) -> None:
-    """Write a mapping set as SSSOM/TSV: the YAML metadata block behind '#', then the rows."""
-    cmap: dict[str, str] = dict(metadata.get("curie_map") or {})
-    block = yaml.safe_dump(metadata, sort_keys=False, allow_unicode=True, width=10_000)
-    for line in block.splitlines():
-        out.write(f"#{line}\n")
-    writer = csv.writer(out, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_NONE)
-    writer.writerow(COLUMNS)
-    for r in rows:
-        writer.writerow(
-            [
-                r.subject_id or _compact(r.subject, cmap),
-                _clean(r.subject_label),
-                _compact(SKOS_BRIDGE[r.relation], cmap),
-                MODIFIER[r.relation],
-                r.object_id or _compact(r.object, cmap),
-                _clean(r.object_label),
-                _compact(r.justification, cmap),
-                decimal_text(r.confidence),
-                r.relation.value,
-                r.source_document,
-                _clean(r.comment),
-            ]
-        )
-
-
-def dumps_sssom(metadata: dict[str, Any], rows: Iterable[MappingRow]) -> str:
-    """Return a mapping set as SSSOM/TSV text."""
-    buf = io.StringIO()
-    write_sssom(buf, metadata, rows)
-    return buf.getvalue()
-
-
-def _clean(text: str) -> str:
-    # Tabs and newlines would break the row; quoting is off as SSSOM/TSV readers expect.
-    return " ".join(text.split())
 
 
 def decimal_text(value: float) -> str:
