@@ -279,7 +279,8 @@ def test_oscal_mapping_collection_validates_and_resolves(
             # Every reference names a control of the referenced catalog (never a group).
             assert m["sources"][0]["id-ref"] in ends[0]
             assert m["targets"][0]["id-ref"] in ends[1]
-    assert total == len(_stated(SHIPPED[set_id]))
+    # A no-counterpart record has no target, so it is no OSCAL map: count the mappings only.
+    assert total == len(read_sssom(SHIPPED[set_id]).rows)
 
 
 def test_group_kinds_stay_groups_unless_mapped(catalogs: dict[str, dict[str, Any]]) -> None:
