@@ -1,6 +1,7 @@
 """Coverage and gaps: how far an organisation's implemented controls reach a target framework.
 
-For each target item the verdict is ``covered``, ``partly`` or ``gap``, judged from the controls of
+For each target item the verdict is ``covered``, ``partly``, ``gap`` or ``no-counterpart``, judged
+from the controls of
 the organisation's statement of applicability (and control implementations) through direct and
 derived mappings (the in-memory :class:`MappingGraph`; no per-item SPARQL):
 
@@ -11,7 +12,12 @@ derived mappings (the in-memory :class:`MappingGraph`; no per-item SPARQL):
   ``superset-of`` (the control asks at least what the item asks), covers it;
 - a full-strength control mapping as ``subset-of`` or ``intersects-with``, or a partial-strength
   control mapping in any of the four ways, partly covers it;
-- mappings below the confidence threshold are ignored.
+- mappings below the confidence threshold are ignored: ``min_confidence`` reads a mapping's
+  ``confidence``, how sure its author is that it is right; the optional ``min_strength`` reads its
+  ``strength``, how much of the duty the object carries, and ignores only graded mappings below it
+  (sets that do not grade strength are not filtered by it);
+- a gap whose item the mapping sets record as having no counterpart in every framework the
+  organisation's controls come from is ``no-counterpart`` instead (``coverage_absence``).
 
 Targets: a framework edition (its leaf requirements: clauses/subclauses, controls, subcategories,
 suggested actions), or ``eu-ai-act``: the obligations of the organisation's roles for the tiers
@@ -32,15 +38,22 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from aims_graph.catalog.items import Item
+from aims_graph.coverage_absence import (
+    NO_COUNTERPART,
+    Absences,
+    absence_json,
+    control_editions,
+)
 from aims_graph.mappings.crosswalk import MappingService
 from aims_graph.mappings.graph import CrosswalkRow
 from aims_graph.mappings.relations import Relation
+from aims_graph.mappings.review import NoCounterpart
 from aims_graph.namespaces import AIMS, ID
 from aims_graph.store import Store
 from aims_graph.xlsx import workbook_bytes
 
 EU: Final = f"{ID}eu-ai-act/"
-VERDICTS: Final = ("covered", "partly", "gap")
+VERDICTS: Final = ("covered", "partly", "gap", NO_COUNTERPART)
 LEAF_KINDS: Final = frozenset({"Clause", "Subclause", "Control", "Subcategory", "SuggestedAction"})
 _COVERS: Final = frozenset({Relation.EQUAL, Relation.SUPERSET_OF})
 _PARTLY: Final = frozenset({Relation.SUBSET_OF, Relation.INTERSECTS_WITH})
@@ -94,6 +107,8 @@ class ItemVerdict:
     verdict: str = "gap"
     support: list[Support] = field(default_factory=list)
     applies_from: str | None = None
+    #: why a ``no-counterpart`` item has none, one record per framework of the controls
+    no_counterpart: list[NoCounterpart] = field(default_factory=list)
 
 
 @dataclass
@@ -106,6 +121,7 @@ class CoverageReport:
     law_mode: str
     items: list[ItemVerdict]
     controls: list[OrgControl]
+    min_strength: float | None = None
 
     def totals(self) -> dict[str, int]:
         """Items per verdict."""
@@ -198,6 +214,7 @@ class CoverageEngine:
         self.records: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for row in store.select(_OBLIGATIONS_QUERY):
             self.records[row["o"].value].append({k: v.value for k, v in row.items()})
+        self.absences = Absences.from_store(store)
 
     def section(self, iri: str) -> str:
         """Notation of the item's top-level parent (below an annex: its first level)."""
@@ -271,14 +288,18 @@ class CoverageEngine:
         min_confidence: float = 0.0,
         law_mode: str = "in-force",
         controls: list[OrgControl] | None = None,
+        min_strength: float | None = None,
     ) -> CoverageReport:
         """Verdict on every target item, with the chains behind it.
 
-        ``controls`` (from :func:`org_controls`) saves reading them again when one organisation
-        is judged against several targets.
+        ``min_confidence`` reads confidence (certainty); ``min_strength`` reads strength (how much
+        of the duty a mapping's object carries). ``controls`` (from :func:`org_controls`) saves
+        reading them again when one organisation is judged against several targets.
         """
         if not 0.0 <= min_confidence <= 1.0:
             raise CoverageInputError(f"min confidence {min_confidence} is outside 0..1")
+        if min_strength is not None and not 0.0 <= min_strength <= 1.0:
+            raise CoverageInputError(f"min strength {min_strength} is outside 0..1")
         try:
             edition = self.mappings.edition(target)
         except ValueError as exc:
@@ -300,17 +321,25 @@ class CoverageEngine:
                     Support(c, "same item", 1.0, False, _contribution(c, Relation.EQUAL), ())
                 )
             rows = self.mappings.graph.crosswalk(
-                c.iri, edition, derived=True, min_confidence=min_confidence
+                c.iri,
+                edition,
+                derived=True,
+                min_confidence=min_confidence,
+                min_strength=min_strength,
             )
             for row in rows:
                 v = verdicts.get(row.object_iri)
                 if v is None or row.relation not in _COVERS | _PARTLY:
                     continue
                 v.support.append(self._support(c, row))
+        editions = control_editions((c.iri for c in controls), edition)
         for v in verdicts.values():
             kinds = {s.contributes for s in v.support}
             v.verdict = "covered" if "covers" in kinds else "partly" if kinds else "gap"
             v.support.sort(key=lambda s: (s.contributes != "covers", s.derived, -s.confidence))
+            if v.verdict == "gap":
+                v.no_counterpart = self.absences.explaining(v.item.iri, editions)
+                v.verdict = NO_COUNTERPART if v.no_counterpart else "gap"
         return CoverageReport(
             target=edition,
             as_of=as_of,
@@ -318,6 +347,7 @@ class CoverageEngine:
             law_mode=law_mode,
             items=[verdicts[t.iri] for t in targets],
             controls=controls,
+            min_strength=min_strength,
         )
 
     def _support(self, c: OrgControl, row: CrosswalkRow) -> Support:
@@ -338,6 +368,7 @@ class CoverageEngine:
             "as_of": report.as_of.isoformat(),
             "law_mode": report.law_mode,
             "min_confidence": report.min_confidence,
+            "min_strength": report.min_strength,
             "totals": report.totals(),
             "by_section": report.by_section(),
             "controls_counted": [
@@ -351,6 +382,7 @@ class CoverageEngine:
                     "section": v.section,
                     "verdict": v.verdict,
                     "applies_from": v.applies_from,
+                    "no_counterpart": absence_json(v.no_counterpart),
                     "explanation": [
                         {
                             "control": m.curie(s.control.iri),
@@ -418,8 +450,14 @@ def coverage_rows(data: dict[str, Any], verdicts: Sequence[str] = VERDICTS) -> l
             "verdict": i["verdict"],
             "applies_from": i.get("applies_from") or "",
             "by": "; ".join(
-                f"{e['control']} {e['relation']}{' (derived)' if e['derived'] else ''}"
-                for e in i["explanation"]
+                [
+                    f"{e['control']} {e['relation']}{' (derived)' if e['derived'] else ''}"
+                    for e in i["explanation"]
+                ]
+                + [
+                    f"no counterpart in {a['framework']}: {a['reason']}"
+                    for a in i.get("no_counterpart", ())
+                ]
             ),
         }
         for i in data["items"]
@@ -455,8 +493,8 @@ def coverage_xlsx(data: dict[str, Any], verdicts: Sequence[str] = VERDICTS) -> b
             ws.append([_cell(row.get(k)) for k in header])
         ws.freeze_panes = "A2"
     info = wb.create_sheet("about")
-    for key in ("target", "as_of", "law_mode", "min_confidence"):
-        info.append([key, _cell(data[key])])
+    for key in ("target", "as_of", "law_mode", "min_confidence", "min_strength"):
+        info.append([key, _cell(data.get(key))])
     return workbook_bytes(wb)
 
 

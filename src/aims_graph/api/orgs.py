@@ -27,6 +27,7 @@ from aims_graph.api.sparql import negotiate
 from aims_graph.api_views import as_date
 from aims_graph.config import Settings
 from aims_graph.coverage import VERDICTS, CoverageInputError, coverage_rows, coverage_xlsx
+from aims_graph.coverage_absence import NO_COUNTERPART
 from aims_graph.orgdata.model import SHEETS, org_graph_iri
 from aims_graph.orgdata.problems import OrgDataError
 from aims_graph.orgdata.registry import Organisation, RegistryError
@@ -84,7 +85,21 @@ TargetQuery = Annotated[
     ),
 ]
 ConfidenceQuery = Annotated[
-    float, Query(ge=0.0, le=1.0, description="Ignore mappings below this confidence.")
+    float,
+    Query(
+        ge=0.0,
+        le=1.0,
+        description="Ignore mappings below this confidence (how sure we are a mapping is right).",
+    ),
+]
+StrengthQuery = Annotated[
+    float | None,
+    Query(
+        ge=0.0,
+        le=1.0,
+        description="Ignore mappings graded below this strength (how much of the duty the "
+        "target carries: 0.8, 0.6, 0.4); mappings of sets that do not grade strength count.",
+    ),
 ]
 
 
@@ -451,6 +466,7 @@ def orgs_router(settings: Settings, auth: Authenticator) -> APIRouter:
         fmt_param: str | None,
         verdicts: tuple[str, ...],
         name: str,
+        min_strength: float | None = None,
     ) -> Response:
         org = await run_in_threadpool(auth.require, request, org_id)
         day, mode = as_date(as_of), law
@@ -458,7 +474,12 @@ def orgs_router(settings: Settings, auth: Authenticator) -> APIRouter:
         try:
             data = await run_in_threadpool(
                 lambda: service.coverage(
-                    org.id, target, as_of=day, min_confidence=min_confidence, law_mode=mode
+                    org.id,
+                    target,
+                    as_of=day,
+                    min_confidence=min_confidence,
+                    law_mode=mode,
+                    min_strength=min_strength,
                 )
             )
         except CoverageInputError as exc:
@@ -483,10 +504,21 @@ def orgs_router(settings: Settings, auth: Authenticator) -> APIRouter:
         min_confidence: ConfidenceQuery = 0.0,
         law: LawQuery = "in-force",
         format: FormatQuery = None,
+        min_strength: StrengthQuery = None,
     ) -> Response:
-        """Every target item covered, partly covered or a gap, each with its explanation chain."""
+        """Every target item covered, partly covered, a gap, or with no counterpart in the
+        frameworks of the organisation's controls (with the reason), each with its chains."""
         return await coverage_answer(
-            request, org_id, target, as_of, min_confidence, law, format, VERDICTS, "coverage"
+            request,
+            org_id,
+            target,
+            as_of,
+            min_confidence,
+            law,
+            format,
+            VERDICTS,
+            "coverage",
+            min_strength,
         )
 
     @router.get("/orgs/{org_id}/gaps", summary="What a target framework still needs")
@@ -498,10 +530,21 @@ def orgs_router(settings: Settings, auth: Authenticator) -> APIRouter:
         min_confidence: ConfidenceQuery = 0.0,
         law: LawQuery = "in-force",
         format: FormatQuery = None,
+        min_strength: StrengthQuery = None,
     ) -> Response:
-        """The coverage report's gaps and partly covered items only (totals stay whole)."""
+        """The coverage report's gaps, partly covered items and items with no counterpart in the
+        organisation's frameworks (their own status, not gaps); totals stay whole."""
         return await coverage_answer(
-            request, org_id, target, as_of, min_confidence, law, format, ("partly", "gap"), "gaps"
+            request,
+            org_id,
+            target,
+            as_of,
+            min_confidence,
+            law,
+            format,
+            ("partly", "gap", NO_COUNTERPART),
+            "gaps",
+            min_strength,
         )
 
     @router.get(

@@ -27,7 +27,13 @@ EXIT_FINDINGS = 1
 EXIT_INPUT = 2
 _FORMATS = ("table", "json", "csv")
 _STYLE = {"violation": "bold red", "warning": "yellow", "upcoming": "cyan", "info": "dim"}
-_VERDICT_STYLE = {"covered": "green", "partly": "yellow", "gap": "bold red"}
+_VERDICT_STYLE = {
+    "covered": "green",
+    "partly": "yellow",
+    "gap": "bold red",
+    "no-counterpart": "magenta",
+}
+_COUNTS = ("items", "covered", "partly", "gap", "no-counterpart")
 
 FilesArg = Annotated[
     list[Path],
@@ -197,11 +203,24 @@ def coverage_cmd(
     as_of: AsOfOpt = None,
     min_confidence: Annotated[
         float,
-        typer.Option("--min-confidence", help="Ignore mappings below this confidence (0..1)."),
+        typer.Option(
+            "--min-confidence",
+            help="Ignore mappings below this confidence (0..1: how sure we are it is right).",
+        ),
     ] = 0.0,
     law: LawOpt = "in-force",
     fmt: FormatOpt = "table",
     org_id: OrgIdOpt = None,
+    min_strength: Annotated[
+        float | None,
+        typer.Option(
+            "--min-strength",
+            min=0.0,
+            max=1.0,
+            help="Ignore mappings graded below this strength (how much of the duty the target "
+            "carries: 0.8/0.6/0.4); ungraded mappings count.",
+        ),
+    ] = None,
 ) -> None:
     """Coverage of a target framework (or the AI Act duties that apply) by the org's controls."""
     from aims_graph.config import Settings
@@ -220,7 +239,12 @@ def coverage_cmd(
         org = read_org(files, org_id, graph.mappings.items)
         engine = CoverageEngine(graph.mappings, graph.store)
         report = engine.coverage(
-            org, target, as_of=day, min_confidence=min_confidence, law_mode=law
+            org,
+            target,
+            as_of=day,
+            min_confidence=min_confidence,
+            law_mode=law,
+            min_strength=min_strength,
         )
         data = engine.as_dict(report)
     except CoverageInputError as exc:
@@ -245,7 +269,7 @@ def _print_coverage(data: dict[str, Any]) -> None:
         through = "; ".join(
             f"{e['control']} {e['relation']}{' (derived)' if e['derived'] else ''}"
             for e in i["explanation"][:3]
-        )
+        ) or "; ".join(f"none in {a['framework']}: {a['reason']}" for a in i["no_counterpart"])
         more = len(i["explanation"]) - 3
         items.add_row(
             i["title"],
@@ -254,14 +278,12 @@ def _print_coverage(data: dict[str, Any]) -> None:
         )
     out.print(items)
     sections = Table(title="By section")
-    for col in ("section", "items", "covered", "partly", "gap"):
+    for col in ("section", *_COUNTS):
         sections.add_column(col, justify="right" if col != "section" else "left")
     for name, t in sorted(data["by_section"].items()):
-        sections.add_row(name, *(str(t[k]) for k in ("items", "covered", "partly", "gap")))
+        sections.add_row(name, *(str(t[k]) for k in _COUNTS))
     tot = data["totals"]
-    sections.add_row(
-        "[bold]total[/]", *(f"[bold]{tot[k]}[/]" for k in ("items", "covered", "partly", "gap"))
-    )
+    sections.add_row("[bold]total[/]", *(f"[bold]{tot[k]}[/]" for k in _COUNTS))
     out.print(sections)
     rev = Table(title="Your controls that serve the most target items")
     for col in ("control", "covers", "partly"):

@@ -187,6 +187,7 @@ class OrgService:
         as_of: date,
         min_confidence: float,
         law_mode: str,
+        min_strength: float | None = None,
     ) -> dict[str, Any]:
         """The coverage report of a target (JSON-ready); CoverageInputError on a bad target."""
         engine = self.coverage_engine
@@ -196,6 +197,7 @@ class OrgService:
             as_of=as_of,
             min_confidence=min_confidence,
             law_mode=law_mode,
+            min_strength=min_strength,
         )
         return engine.as_dict(report)
 

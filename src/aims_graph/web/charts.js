@@ -1,11 +1,13 @@
-// Stacked bars of covered / partly / gap, drawn in SVG. Each bar is a link (or a button) so a
+// Stacked bars of covered / partly / gap / no-counterpart, drawn in SVG. Each bar is a link (or a button) so a
 // reader can open what it sums up.
 import { h, s } from "./dom.js";
 
-export const VERDICTS = ["covered", "partly", "gap"];
+// "no-counterpart": the mapping sets record that nothing in the organisation's frameworks carries
+// the duty, so it is not a gap those frameworks could close.
+export const VERDICTS = ["covered", "partly", "gap", "no-counterpart"];
 
 /**
- * rows: [{label, counts: {covered, partly, gap}, href?, onSelect?, selected?}]
+ * rows: [{label, counts: {covered, partly, gap, "no-counterpart"}, href?, onSelect?, selected?}]
  * Bars share one scale (the largest total) unless `share` is set (each bar is 100%).
  */
 export function stackedBars(rows, { share = false, labelWidth = 260, caption } = {}) {
@@ -32,7 +34,7 @@ export function stackedBars(rows, { share = false, labelWidth = 260, caption } =
       if (w > 0) g.append(s("rect", { x, y, width: w, height: rowH - 8, class: `seg seg-${v}` }));
       x += w;
     }
-    g.append(s("text", { x: x + 6, y: y + 15, class: "bar-total" }, `${r.counts.covered || 0}/${r.counts.partly || 0}/${r.counts.gap || 0}`));
+    g.append(s("text", { x: x + 6, y: y + 15, class: "bar-total" }, `${r.counts.covered || 0}/${r.counts.partly || 0}/${r.counts.gap || 0}/${r.counts["no-counterpart"] || 0}`));
     svg.append(g);
   });
   return h(
@@ -44,7 +46,7 @@ export function stackedBars(rows, { share = false, labelWidth = 260, caption } =
       { class: "chart-legend" },
       caption ? h("span", {}, caption + " ") : null,
       VERDICTS.map((v) => h("span", { class: "legend-item" }, h("span", { class: `swatch seg-${v}` }), v)),
-      h("span", { class: "muted" }, " (numbers: covered/partly/gap)"),
+      h("span", { class: "muted" }, " (numbers: covered/partly/gap/no counterpart)"),
     ),
   );
 }

@@ -106,6 +106,9 @@ async function explanation(entry, frameworks, orgFrameworks) {
         ),
       );
     }
+  } else if (entry.verdict === "no-counterpart") {
+    add(box, h("p", {}, "No counterpart in the frameworks your controls come from; meet this duty directly:"));
+    for (const a of entry.no_counterpart || []) add(box, h("p", { class: "why small" }, `${a.framework}: ${a.reason}`));
   } else {
     add(box, h("p", {}, "No control in your statement of applicability reaches this item through a mapping."));
   }
@@ -138,7 +141,7 @@ function coverageDetail(report, state, orgId) {
     "section",
     { class: "panel", id: "coverage" },
     h("h2", {}, `Coverage of ${shortName(report.target)}`),
-    h("p", {}, `${report.totals.items} items: ${report.totals.covered} covered, ${report.totals.partly} partly, ${report.totals.gap} gaps · ${Array.isArray(report.controls_counted) ? report.controls_counted.length : report.controls_counted} controls counted · as of ${report.as_of}`),
+    h("p", {}, `${report.totals.items} items: ${report.totals.covered} covered, ${report.totals.partly} partly, ${report.totals.gap} gaps, ${report.totals["no-counterpart"] || 0} with no counterpart in your frameworks · ${Array.isArray(report.controls_counted) ? report.controls_counted.length : report.controls_counted} controls counted · as of ${report.as_of}`),
     stackedBars(
       sections.map(([name, c]) => ({ label: name, counts: c, href: link({ section: name }), selected: name === state.section })),
       { caption: "By section" },
