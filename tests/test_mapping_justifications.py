@@ -24,8 +24,10 @@ from aims_graph.mappings.sssom_io import MappingSetFile, read_sssom
 from aims_graph.namespaces import AIMS
 from aims_graph.store import Store
 
+UNDER_REVIEW = pytest.mark.xfail(strict=False, reason="curated set under review, issue 16")
+# The 42001 set is still being reviewed (helper review-aia42001); the others are done and must pass.
 CURATED = (
-    "eu-ai-act--iso42001-2023",
+    pytest.param("eu-ai-act--iso42001-2023", marks=UNDER_REVIEW),
     "eu-ai-act--nist-ai-rmf-1.0",
     "iso42001-2023--iso27001-2022-annex-a",
     "iso42001-2023--iso27001-2022-clauses",
@@ -35,7 +37,6 @@ CURATED = (
 )
 MIN_COMMENT = 60
 MIN_REASON = 40
-UNDER_REVIEW = pytest.mark.xfail(strict=False, reason="curated sets under review, issue 16")
 
 
 @cache
@@ -97,7 +98,6 @@ def problems(msf: MappingSetFile, items: dict[str, Item], provisions: dict[str, 
     return out
 
 
-@UNDER_REVIEW
 @pytest.mark.parametrize("set_id", CURATED)
 def test_every_curated_row_names_what_in_the_target_carries_the_duty(
     set_id: str, items: dict[str, Item], provisions: dict[str, str]
@@ -106,7 +106,6 @@ def test_every_curated_row_names_what_in_the_target_carries_the_duty(
     assert found == [], f"{set_id}: {len(found)} problem(s):\n" + "\n".join(found[:40])
 
 
-@UNDER_REVIEW
 @pytest.mark.parametrize("set_id", CURATED)
 def test_every_curated_row_records_its_review(set_id: str) -> None:
     msf = _set(set_id)
