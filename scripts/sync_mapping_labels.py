@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from aims_graph.build import loader
+from aims_graph.build.sources import base_sources
 from aims_graph.catalog.items import ItemIndex
 from aims_graph.mappings.labels import sync_labels
 from aims_graph.mappings.loading import mapping_files

@@ -57,7 +57,7 @@ def test_skos_bridge() -> None:
     assert EQ.iri == str(AIMS.equal) and NOT.iri == str(AIMS.notRelated)
 
 
-# The whole table of DESIGN §4, every one of the 25 cells.
+# The whole composition table, every one of the 25 cells.
 TABLE = {
     (EQ, EQ): EQ,
     (EQ, SUB): SUB,
@@ -69,6 +69,9 @@ TABLE = {
     (SUB, SUB): SUB,
     (SUP, SUP): SUP,
     (SUP, SUB): INT,
+    # Overlap-preserving pairs (beyond DESIGN §4; sound, see mappings/relations.py).
+    (INT, SUB): INT,
+    (SUP, INT): INT,
 }
 
 

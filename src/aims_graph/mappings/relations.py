@@ -81,11 +81,17 @@ MODIFIER: Final[dict[Relation, str]] = {
 }
 
 #: DESIGN §4: R∘equal = equal∘R = R, subset∘subset = subset, superset∘superset = superset,
-#: superset∘subset = intersects; every other pair is unknown and not derived.
+#: superset∘subset = intersects. Beyond DESIGN §4, two more pairs prove an overlap, which is all a
+#: derived intersects claims: A ∩ B ≠ ∅ and B ⊂ C give A ∩ C ⊇ A ∩ B ≠ ∅ (intersects∘subset), and
+#: A ⊃ B with B ∩ C ≠ ∅ gives A ∩ C ⊇ B ∩ C ≠ ∅ (superset∘intersects). Without them, a stated
+#: subset-of (more precise than intersects-with) would cut chains that an intersects-with let
+#: through. Every other pair is unknown and not derived.
 _TABLE: Final[dict[tuple[Relation, Relation], Relation]] = {
     (Relation.SUBSET_OF, Relation.SUBSET_OF): Relation.SUBSET_OF,
     (Relation.SUPERSET_OF, Relation.SUPERSET_OF): Relation.SUPERSET_OF,
     (Relation.SUPERSET_OF, Relation.SUBSET_OF): Relation.INTERSECTS_WITH,
+    (Relation.INTERSECTS_WITH, Relation.SUBSET_OF): Relation.INTERSECTS_WITH,
+    (Relation.SUPERSET_OF, Relation.INTERSECTS_WITH): Relation.INTERSECTS_WITH,
 }
 
 
