@@ -53,7 +53,7 @@ from aims_graph.coverage.model import (
     Support,
 )
 from aims_graph.mappings.crosswalk import MappingService
-from aims_graph.mappings.graph import CrosswalkRow
+from aims_graph.mappings.model import CrosswalkRow
 from aims_graph.mappings.relations import Relation
 from aims_graph.namespaces import AIMS
 from aims_graph.store import Store

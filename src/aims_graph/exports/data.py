@@ -11,7 +11,7 @@ from typing import Final
 
 from aims_graph.catalog.frameworks import BY_SLUG, FRAMEWORKS, FrameworkEdition, framework
 from aims_graph.catalog.items import edition_of
-from aims_graph.mappings.graph import Edge
+from aims_graph.mappings.model import Edge
 from aims_graph.namespaces import AIMS, GRAPH, ID, graph_iri
 from aims_graph.service import Graph
 from aims_graph.store import Store, Term

@@ -17,7 +17,7 @@ from aims_graph.exports.data import (
     stated_edges_by_iri,
     stated_mappings,
 )
-from aims_graph.mappings.graph import Edge
+from aims_graph.mappings.model import Edge
 from aims_graph.namespaces import SEMAPV
 from aims_graph.service import Graph
 from aims_graph.xlsx import workbook_bytes

@@ -9,7 +9,8 @@ from typing import Any
 from aims_graph.catalog.frameworks import BY_SLUG, framework
 from aims_graph.catalog.items import Item, ItemIndex, ItemResolutionError
 from aims_graph.config import Settings
-from aims_graph.mappings.graph import Chain, CrosswalkRow, Edge, MappingGraph
+from aims_graph.mappings.graph import MappingGraph
+from aims_graph.mappings.model import Chain, CrosswalkRow, Edge
 from aims_graph.namespaces import SEMAPV
 from aims_graph.store import Store
 

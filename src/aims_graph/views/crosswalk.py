@@ -6,8 +6,8 @@ from typing import Any
 
 from aims_graph.catalog.frameworks import FRAMEWORKS
 from aims_graph.mappings.crosswalk import CrosswalkInputError
-from aims_graph.mappings.graph import Edge
 from aims_graph.mappings.loading import MAPPING_SET_BASE
+from aims_graph.mappings.model import Edge
 from aims_graph.namespaces import scheme_iri
 from aims_graph.views.errors import ApiInputError
 from aims_graph.views.index import ViewIndex, item_ref
