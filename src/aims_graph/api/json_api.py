@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 
+from aims_graph.api.compare import compare_router
 from aims_graph.api.crosswalk import crosswalk_router
 from aims_graph.api.explorer_data import explorer_data_router
 from aims_graph.api.frameworks import frameworks_router
@@ -40,6 +41,7 @@ def json_api_routers(graph: Graph, views: ViewIndex | None = None) -> list[APIRo
         first,
         items_router(views),
         crosswalk_router(views),
+        compare_router(views),
         queries_router(views),
         explorer_data_router(views),
     ]

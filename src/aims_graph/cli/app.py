@@ -13,6 +13,7 @@ from rich.table import Table
 
 from aims_graph import resources
 from aims_graph.catalog.build import CatalogSourceError, build_all
+from aims_graph.cli.compare import register as register_compare
 from aims_graph.cli.exports import register as register_exports
 from aims_graph.cli.mappings import register as register_mappings
 from aims_graph.cli.org import register as register_org
@@ -180,6 +181,7 @@ def _serve_workers(settings: Settings) -> None:
 
 for register in (
     register_mappings,
+    register_compare,
     register_exports,
     register_org,
     register_query,

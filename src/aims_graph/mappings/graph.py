@@ -166,6 +166,10 @@ class MappingGraph:
             ),
         )
 
+    def chains_from(self, start: str, max_hops: int | None = None) -> Iterator[Chain]:
+        """Every derivable chain from an item (no not-related hop, a composed relation)."""
+        yield from self._walk(start, max_hops or self.max_hops, derivable_only=True)
+
     # ---- derivation ------------------------------------------------------------------------
 
     def derived(self) -> dict[str, list[DerivedMapping]]:
@@ -194,7 +198,7 @@ class MappingGraph:
                 key = (end, chain.relation)
                 count[key] += 1
                 old = best.get(key)
-                if old is None or _rank(chain) < _rank(old):
+                if old is None or chain_rank(chain) < chain_rank(old):
                     best[key] = chain
             if best:
                 out[start] = [
@@ -328,7 +332,8 @@ def _weaker(strength: float | None, minimum: float | None) -> bool:
     return minimum is not None and strength is not None and strength < minimum
 
 
-def _rank(chain: Chain) -> tuple[float, int, tuple[str, ...]]:
+def chain_rank(chain: Chain) -> tuple[float, int, tuple[str, ...]]:
+    """Order of preference among chains: most confident, then shortest, then by mapping IRIs."""
     return (-chain.confidence, len(chain.hops), tuple(h.mapping for h in chain.hops))
 
 
