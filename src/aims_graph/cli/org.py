@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from aims_graph.cli.session import EXIT_INPUT, err
-from aims_graph.orgdata.model import SHEETS
+from aims_graph.orgdata.sheet_specs import SHEETS
 from aims_graph.orgdata.templates import guide_csv
 from aims_graph.orgdata.templates import template as build_template
 

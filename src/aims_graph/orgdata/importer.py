@@ -145,7 +145,7 @@ def _union(*graphs: Graph | None) -> Graph | None:
 
 
 def _unknown_kind(name: str, sheet: str) -> ImportProblem:
-    from aims_graph.orgdata.model import SHEETS
+    from aims_graph.orgdata.sheet_specs import SHEETS
 
     return ImportProblem(
         name,

@@ -8,7 +8,7 @@ import io
 import re
 from collections.abc import Iterable
 
-from aims_graph.orgdata.model import SHEETS
+from aims_graph.orgdata.sheet_specs import SHEETS
 
 Table = list[list[str]]
 

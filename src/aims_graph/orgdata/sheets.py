@@ -19,10 +19,8 @@ from aims_graph.orgdata.model import (
     LIFECYCLE_STAGES,
     PATHWAYS,
     RISK_TIERS,
-    SHEETS,
     STATUSES,
     TREATMENT_OPTIONS,
-    SheetSpec,
     organisation_iri,
     record_iri,
     valid_local_id,
@@ -30,6 +28,7 @@ from aims_graph.orgdata.model import (
 from aims_graph.orgdata.problems import ImportProblem
 from aims_graph.orgdata.sheet_files import Table, header_key, read_csv, read_xlsx, sheet_kind_for
 from aims_graph.orgdata.sheet_rows import ID_FIX, SheetRow, SheetState
+from aims_graph.orgdata.sheet_specs import SHEETS, SheetSpec
 
 _LINK: Final = re.compile(r"^(?:https?://|file:|urn:)\S+$")
 

@@ -12,7 +12,7 @@ import csv
 import io
 from typing import Final
 
-from aims_graph.orgdata.model import SHEETS, SheetSpec
+from aims_graph.orgdata.sheet_specs import SHEETS, SheetSpec
 from aims_graph.xlsx import XLSX_MEDIA_TYPE, workbook_bytes
 
 TEMPLATE_FORMATS: Final = ("csv", "xlsx")

@@ -12,7 +12,6 @@ in-memory one).
 from __future__ import annotations
 
 import contextlib
-import json
 import multiprocessing
 import queue
 import shutil
@@ -20,9 +19,7 @@ import signal
 import tempfile
 import threading
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import islice
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -31,30 +28,20 @@ import pyoxigraph as ox
 
 from aims_graph.store.base import QuerySyntaxError, StoreError
 from aims_graph.store.oxigraph import OxigraphStore
+from aims_graph.store.results import (
+    GRAPH_MEDIA_TYPES,
+    RESULTS_MEDIA_TYPES,
+    RowCapError,
+    render_result,
+    render_triples,
+)
 
-#: Result media types per query form, as pyoxigraph serialises them natively.
-RESULTS_MEDIA_TYPES = (
-    "application/sparql-results+json",
-    "application/sparql-results+xml",
-    "text/csv",
-    "text/tab-separated-values",
-)
-GRAPH_MEDIA_TYPES = (
-    "text/turtle",
-    "application/n-triples",
-    "application/rdf+xml",
-    "application/ld+json",
-)
 #: Snapshot loading is not part of a query's time limit, but a hung load must not hang requests.
 LOAD_TIMEOUT_S = 300.0
 
 
 class QueryTimeoutError(StoreError):
     """A query ran past the time limit (its worker was killed)."""
-
-
-class RowCapError(StoreError):
-    """A result has more rows (or triples) than the row cap."""
 
 
 class QueryValueError(StoreError):
@@ -81,79 +68,6 @@ class QueryRequest:
 
 
 # -- rendering (shared by the workers and the remote path) -----------------------------------
-
-
-def _term_json(term: Any) -> dict[str, Any]:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        out: dict[str, Any] = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-            out["datatype"] = term.datatype.value
-        return out
-    if isinstance(term, ox.Triple):
-        return {
-            "type": "triple",
-            "value": {
-                "subject": _term_json(term.subject),
-                "predicate": _term_json(term.predicate),
-                "object": _term_json(term.object),
-            },
-        }
-    raise StoreError(f"unsupported term in results: {term!r}")
-
-
-def render_result(result: object, media_type: str, max_rows: int) -> bytes:
-    """Serialise a pyoxigraph query result natively, refusing more than max_rows rows/triples."""
-    if isinstance(result, ox.QueryBoolean):
-        fmt = ox.QueryResultsFormat.from_media_type(media_type)
-        if fmt is None:
-            raise StoreError(f"cannot write an ASK result as {media_type}")
-        return _as_bytes(result.serialize(format=fmt))
-    if isinstance(result, ox.QuerySolutions):
-        fmt = ox.QueryResultsFormat.from_media_type(media_type)
-        if fmt is None:
-            raise StoreError(f"cannot write SELECT results as {media_type}")
-        names = [v.value for v in result.variables]
-        rows = list(islice(result, max_rows + 1))
-        if len(rows) > max_rows:
-            raise RowCapError(f"more than {max_rows} result rows")
-        # pyoxigraph cannot serialise a truncated iterator, so the capped rows go through SPARQL
-        # JSON and back; JSON output skips the round trip.
-        bindings = [
-            {name: _term_json(row[name]) for name in names if row[name] is not None} for row in rows
-        ]
-        doc = json.dumps(
-            {"head": {"vars": names}, "results": {"bindings": bindings}},
-            ensure_ascii=False,
-            separators=(",", ":"),
-        ).encode("utf-8")
-        if fmt == ox.QueryResultsFormat.JSON:
-            return doc
-        parsed = ox.parse_query_results(doc, format=ox.QueryResultsFormat.JSON)
-        return _as_bytes(parsed.serialize(format=fmt))
-    if isinstance(result, ox.QueryTriples):
-        return render_triples(result, media_type, max_rows)
-    raise StoreError(f"unexpected query result {type(result).__name__}")
-
-
-def render_triples(triples: Iterable[ox.Triple], media_type: str, max_rows: int) -> bytes:
-    """Serialise triples natively, refusing more than max_rows of them."""
-    fmt = ox.RdfFormat.from_media_type(media_type)
-    if fmt is None:
-        raise StoreError(f"cannot write a graph as {media_type}")
-    capped = list(islice(triples, max_rows + 1))
-    if len(capped) > max_rows:
-        raise RowCapError(f"more than {max_rows} result triples")
-    return _as_bytes(ox.serialize(capped, format=fmt))
-
-
-def _as_bytes(out: object) -> bytes:
-    return out if isinstance(out, bytes) else b""
 
 
 # -- the worker process --------------------------------------------------------------------
@@ -456,3 +370,18 @@ class QueryPool:
                 worker.proc.join(timeout=5)
             worker.conn.close()
         shutil.rmtree(self._dir, ignore_errors=True)
+
+
+__all__ = [
+    "GRAPH_MEDIA_TYPES",
+    "RESULTS_MEDIA_TYPES",
+    "PoolBusyError",
+    "QueryPool",
+    "QueryRequest",
+    "QueryTimeoutError",
+    "QueryValueError",
+    "RowCapError",
+    "render_result",
+    "render_triples",
+    "worker_main",
+]

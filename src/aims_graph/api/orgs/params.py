@@ -8,7 +8,7 @@ from fastapi import Path, Query
 from pydantic import BaseModel, Field
 
 from aims_graph.api.common import DATE_PATTERN
-from aims_graph.orgdata.model import SHEETS
+from aims_graph.orgdata.sheet_specs import SHEETS
 from aims_graph.xlsx import XLSX_MEDIA_TYPE
 
 ORG_ID_PATTERN: Final = r"^[A-Za-z0-9_](?:[A-Za-z0-9._-]*[A-Za-z0-9_-])?$"

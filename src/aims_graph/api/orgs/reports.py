@@ -23,7 +23,7 @@ from aims_graph.api.orgs.responses import csv_bytes, download, private_json, rep
 from aims_graph.api.problems import ProblemError
 from aims_graph.coverage import VERDICTS, CoverageInputError, coverage_rows, coverage_xlsx
 from aims_graph.coverage.absence import NO_COUNTERPART
-from aims_graph.orgdata.model import SHEETS
+from aims_graph.orgdata.sheet_specs import SHEETS
 from aims_graph.orgdata.templates import template
 from aims_graph.views.errors import as_date
 from aims_graph.xlsx import XLSX_MEDIA_TYPE
