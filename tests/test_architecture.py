@@ -10,7 +10,7 @@ any package of a lower or the same layer, never one above:
     4  coverage                                 coverage and gaps over mappings
     5  build                                    what the graph is built from, and the build
     6  service, checks                          an opened graph; quality and reasoner checks
-    7  orgdata, exports                         organisation data; exports of the graph
+    7  orgdata, exports, importers              organisation data; exports; framework imports
     8  views                                    the JSON API's answers, as plain dicts
     9  api, cli                                 the interfaces: HTTP (FastAPI) and command line
 
@@ -44,6 +44,7 @@ LAYERS: dict[str, int] = {
     "build": 5,
     "service": 6,
     "checks": 6,
+    "importers": 7,
     "orgdata": 7,
     "exports": 7,
     "views": 8,

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 from aims_graph.build.sources import GraphSource, all_sources
 from aims_graph.config import Settings
+from aims_graph.namespaces import AIMS, GRAPH
+from aims_graph.store import Store, Term
 from aims_graph.store.graphs import (
     META_GRAPH,
     add_to_standards_view,
@@ -20,8 +22,6 @@ from aims_graph.store.graphs import (
     standards_view_present,
     view_sources,
 )
-from aims_graph.namespaces import AIMS, GRAPH, graph_iri
-from aims_graph.store import Store, Term
 
 MANAGED_PREFIXES = ("ontology", "alignments", "catalog/", "mappings/", "derived")
 

@@ -90,7 +90,6 @@ def all_sources(settings: Settings | None = None) -> list[GraphSource]:
     return base_sources() + mapping_sources(settings)
 
 
-
 def _set_builder(path: Path) -> Builder:
     def build(store: Store) -> tuple[bytes, str]:
         msf = read_sssom(path, known_item_iris(store))

@@ -116,19 +116,23 @@ def _scheme_triples(g: Graph, fw: FrameworkEdition, notation: str) -> URIRef:
 
 def build_items(fw: FrameworkEdition, path: Path) -> Graph:
     """Build the catalog graph of one edition from its main source TSV."""
-    rows = read_tsv(path, BASE_COLUMNS)
+    return items_graph(fw, read_tsv(path, BASE_COLUMNS), str(path))
+
+
+def items_graph(fw: FrameworkEdition, rows: list[SourceRow], where_file: str) -> Graph:
+    """The catalog graph of an edition from its rows: one of kind 'standard', then its items."""
     g = Graph()
     roots = [r for r in rows if r.get("kind") == "standard"]
     if len(roots) != 1:
         raise CatalogSourceError(
-            f"{path}: need exactly one row of kind 'standard', found {len(roots)}"
+            f"{where_file}: need exactly one row of kind 'standard', found {len(roots)}"
         )
     root = roots[0]
     scheme = _scheme_triples(g, fw, root.get("notation"))
     refs = {r.get("ref") for r in rows}
     seen: set[str] = set()
     for row in rows:
-        where = f"{path}:{row.line}"
+        where = f"{where_file}:{row.line}"
         ref, kind, parent = row.get("ref"), row.get("kind"), row.get("parent")
         if not ref or any(c in ref for c in " /()#?<>\"'") or ref.endswith("."):
             raise CatalogSourceError(f"{where}: ref {ref!r} is not a valid IRI local part")

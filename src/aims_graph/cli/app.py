@@ -15,6 +15,7 @@ from aims_graph import resources
 from aims_graph.catalog.build import CatalogSourceError, build_all
 from aims_graph.cli.compare import register as register_compare
 from aims_graph.cli.exports import register as register_exports
+from aims_graph.cli.importing import register as register_importing
 from aims_graph.cli.mappings import register as register_mappings
 from aims_graph.cli.org import register as register_org
 from aims_graph.cli.query import register as register_query
@@ -182,6 +183,7 @@ def _serve_workers(settings: Settings) -> None:
 for register in (
     register_mappings,
     register_compare,
+    register_importing,
     register_exports,
     register_org,
     register_query,
