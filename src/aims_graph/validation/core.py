@@ -18,7 +18,7 @@ from aims_graph.validation.core_compiler import CoreCompiler, TopCheck, target_s
 from aims_graph.validation.fallback import run_fallback
 from aims_graph.validation.paths import UnsupportedShapeError
 from aims_graph.validation.report_graph import ResultRow, dedupe, report_graph
-from aims_graph.validation.terms import from_ox, store_of
+from aims_graph.validation.terms import restore, store_of
 
 
 @dataclass
@@ -53,7 +53,9 @@ def compile_checks(shapes: Graph) -> tuple[list[TopCheck], dict[Node, str], list
     return checks, fallback, tops
 
 
-def _rows(store: ox.Store, shapes: Graph, check: TopCheck) -> list[ResultRow]:
+def _rows(
+    store: ox.Store, forms: dict[ox.Literal, Literal], shapes: Graph, check: TopCheck
+) -> list[ResultRow]:
     v = check.violation
     try:
         solutions = store.query(check.query)
@@ -64,19 +66,23 @@ def _rows(store: ox.Store, shapes: Graph, check: TopCheck) -> list[ResultRow]:
     path = shapes.value(v.shape, SH.path)
     severity = shapes.value(v.shape, SH.severity) or SH.Violation
     holder = v.constraint if v.constraint is not None else v.shape
-    messages = tuple(sorted((m for m in shapes.objects(holder, SH.message) if isinstance(m, Literal)), key=str))
+    messages = tuple(
+        sorted((m for m in shapes.objects(holder, SH.message) if isinstance(m, Literal)), key=str)
+    )
     out = []
     for sol in solutions:
         this = sol["this"]
         if this is None:
             continue
-        focus = from_ox(this)
-        value = from_ox(sol["value"]) if "value" in names and sol["value"] is not None else None
+        focus = restore(this, forms)
+        value = (
+            restore(sol["value"], forms) if "value" in names and sol["value"] is not None else None
+        )
         if value is None and v.query is not None and path is None:
             value = focus
         row_path: Node | None = path
         if "path" in names and sol["path"] is not None:
-            row_path = from_ox(sol["path"])
+            row_path = restore(sol["path"], forms)
         out.append(
             ResultRow(
                 focus=focus,
@@ -96,7 +102,7 @@ def _rows(store: ox.Store, shapes: Graph, check: TopCheck) -> list[ResultRow]:
 def validate_shacl(data: Graph, shapes: Graph) -> ShaclReport:
     """Validate ``data`` against ``shapes`` (both left unchanged)."""
     checks, fallback, tops = compile_checks(shapes)
-    store = store_of([data])
+    store, forms = store_of(data)
     rows: list[ResultRow] = []
     failed: set[Node] = set()
     by_top: dict[Node, list[ResultRow]] = {}
@@ -104,7 +110,7 @@ def validate_shacl(data: Graph, shapes: Graph) -> ShaclReport:
         if check.top in failed:
             continue
         try:
-            by_top.setdefault(check.top, []).extend(_rows(store, shapes, check))
+            by_top.setdefault(check.top, []).extend(_rows(store, forms, shapes, check))
         except UnsupportedShapeError as exc:
             failed.add(check.top)
             fallback[check.top] = str(exc)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SH
+from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
 from aims_graph.validation.core_constraints import (
@@ -54,22 +54,53 @@ _PAIRS: Final = {
 }
 #: Parameters handled elsewhere, or carrying no constraint.
 _PASSIVE: Final = {
-    SH.path, SH.flags, SH.message, SH.severity, SH.deactivated, SH.name, SH.description,
-    SH.order, SH.group, SH.defaultValue, SH.prefixes, SH.declare, SH.ignoredProperties,
-    SH.qualifiedMinCount, SH.qualifiedMaxCount, SH.qualifiedValueShapesDisjoint,
+    SH.path,
+    SH.flags,
+    SH.message,
+    SH.severity,
+    SH.deactivated,
+    SH.name,
+    SH.description,
+    SH.order,
+    SH.group,
+    SH.defaultValue,
+    SH.prefixes,
+    SH.declare,
+    SH.ignoredProperties,
+    SH.qualifiedMinCount,
+    SH.qualifiedMaxCount,
+    SH.qualifiedValueShapesDisjoint,
     *_TARGETS,
 }
 _HANDLED: Final = {
-    *_VALUE_ONLY, *_PAIRS, SH.equals, SH.minCount, SH.maxCount, SH.uniqueLang, SH.hasValue,
-    SH.node, SH["not"], SH["and"], SH["or"], SH.xone, SH.property, SH.qualifiedValueShape,
-    SH.closed, SH.sparql,
+    *_VALUE_ONLY,
+    *_PAIRS,
+    SH.equals,
+    SH.minCount,
+    SH.maxCount,
+    SH.uniqueLang,
+    SH.hasValue,
+    SH.node,
+    SH["not"],
+    SH["and"],
+    SH["or"],
+    SH.xone,
+    SH.property,
+    SH.qualifiedValueShape,
+    SH.closed,
+    SH.sparql,
 }
 _VAR: Final = re.compile(r"\?[A-Za-z_][A-Za-z0-9_]*")
 
 
 def is_active(g: Graph, shape: Node) -> bool:
     """False for a shape with ``sh:deactivated true``."""
-    return g.value(shape, SH.deactivated) != Literal(True)
+    return not is_true(g.value(shape, SH.deactivated))
+
+
+def is_true(node: Node | None) -> bool:
+    """True for the literal ``true`` only: SHACL names no other form ("1" does not count)."""
+    return isinstance(node, Literal) and node.datatype == XSD.boolean and str(node) == "true"
 
 
 def target_shapes(g: Graph) -> list[Node]:
@@ -81,7 +112,9 @@ def target_shapes(g: Graph) -> list[Node]:
         for s in g.subjects(RDF.type, cls):
             if (s, RDF.type, SH.NodeShape) in g or (s, RDF.type, SH.PropertyShape) in g:
                 found.add(s)
-    return sorted((s for s in found if is_active(g, s)), key=lambda s: (isinstance(s, BNode), str(s)))
+    return sorted(
+        (s for s in found if is_active(g, s)), key=lambda s: (isinstance(s, BNode), str(s))
+    )
 
 
 def target_pattern(g: Graph, shape: Node) -> str:
@@ -161,8 +194,10 @@ class CoreCompiler:
                 f"FILTER(?_c {c.op} {c.k}) }}"
             )
         value = f"({v.value} AS ?value)" if v.value and v.value != "?value" else "?value"
-        cols = "?this" + (f" {value}" if v.value else "") + (
-            f" ({v.path_var} AS ?path)" if v.path_var else ""
+        cols = (
+            "?this"
+            + (f" {value}" if v.value else "")
+            + (f" ({v.path_var} AS ?path)" if v.path_var else "")
         )
         return f"SELECT DISTINCT {cols} WHERE {{ {target} {v.pattern} }}"
 
@@ -197,12 +232,24 @@ class CoreCompiler:
             return values_pattern(g, path, f, var, self.fresh) if path is not None else ""
 
         out: list[Violation] = []
-        for pred, obj in sorted(g.predicate_objects(shape), key=lambda po: (str(po[0]), str(po[1]))):
+        for pred, obj in sorted(
+            g.predicate_objects(shape), key=lambda po: (str(po[0]), str(po[1]))
+        ):
             out += self._one(shape, pred, obj, f, v, vals, each, path is not None, top)
         return out
 
-    def _one(self, shape: Node, pred: Node, obj: Node, f: str, v: str, vals: str,
-             each: object, is_prop: bool, top: bool) -> list[Violation]:
+    def _one(
+        self,
+        shape: Node,
+        pred: Node,
+        obj: Node,
+        f: str,
+        v: str,
+        vals: str,
+        each: object,
+        is_prop: bool,
+        top: bool,
+    ) -> list[Violation]:
         g = self.g
         assert callable(each)
         comp = _VALUE_ONLY.get(pred)  # type: ignore[call-overload]
@@ -214,32 +261,36 @@ class CoreCompiler:
             pats = pair_patterns(pred, obj, f, v, self.fresh)  # type: ignore[arg-type]
             return [Violation(shape, comp, f"{vals} {p}", v) for p in pats]
         if pred == SH.equals:
-            p, w = n3(obj), self.fresh()
-            mine = each(w) if is_prop else f"FILTER(sameTerm({w}, {f}))"
-            theirs = f"{f} {p} {v} ." if not is_prop else f"{f} {p} {v} ."
-            own = f"{vals} FILTER NOT EXISTS {{ {f} {p} {v} . }}"
-            other = f"{theirs} FILTER NOT EXISTS {{ {mine} FILTER(sameTerm({w}, {v})) }}"
-            if not is_prop:
-                other = f"{f} {p} {v} . FILTER(!sameTerm({v}, {f}))"
-                own = f"FILTER NOT EXISTS {{ {f} {p} {f} . }}"
-            return [Violation(shape, SH.EqualsConstraintComponent, own, v if is_prop else f),
-                    Violation(shape, SH.EqualsConstraintComponent, other, v)]
+            return self._equals(shape, obj, f, v, vals, each, is_prop)
         if pred == SH.hasValue:
             if not is_prop:
-                return [Violation(shape, SH.HasValueConstraintComponent,
-                                  f"FILTER(!sameTerm({f}, {n3(obj)}))", None)]
+                return [
+                    Violation(
+                        shape,
+                        SH.HasValueConstraintComponent,
+                        f"FILTER(!sameTerm({f}, {n3(obj)}))",
+                        None,
+                    )
+                ]
             w = self.fresh()
-            return [Violation(shape, SH.HasValueConstraintComponent,
-                              f"FILTER NOT EXISTS {{ {each(w)} FILTER(sameTerm({w}, {n3(obj)})) }}",
-                              None)]
+            return [
+                Violation(
+                    shape,
+                    SH.HasValueConstraintComponent,
+                    f"FILTER NOT EXISTS {{ {each(w)} FILTER(sameTerm({w}, {n3(obj)})) }}",
+                    None,
+                )
+            ]
         if pred in (SH.minCount, SH.maxCount):
             return [self._count(shape, pred, integer(g, shape, pred), vals, v, each, None, top)]  # type: ignore[arg-type]
         if pred == SH.uniqueLang:
-            if obj != Literal(True):
+            if not is_true(obj):
                 return []
             a, b = self.fresh(), self.fresh()
-            pat = (f"{each(a)} {each(b)} FILTER(!sameTerm({a}, {b}) && lang({a}) != \"\" && "
-                   f"LCASE(lang({a})) = LCASE(lang({b})))")
+            pat = (
+                f'{each(a)} {each(b)} FILTER(!sameTerm({a}, {b}) && lang({a}) != "" && '
+                f"LCASE(lang({a})) = LCASE(lang({b})))"
+            )
             return [Violation(shape, SH.UniqueLangConstraintComponent, pat, None)]
         if pred in (SH.node, SH["not"]):
             ok = self.conforms(obj, v)
@@ -262,9 +313,33 @@ class CoreCompiler:
             if not is_active(g, obj):
                 return []
             q = sparql_query(g, shape, obj)
-            return [Violation(shape, SH.SPARQLConstraintComponent, None, "?value", "?path",
-                              query=q, constraint=obj)]
+            return [
+                Violation(
+                    shape,
+                    SH.SPARQLConstraintComponent,
+                    None,
+                    "?value",
+                    "?path",
+                    query=q,
+                    constraint=obj,
+                )
+            ]
         return []
+
+    def _equals(
+        self, shape: Node, other: Node, f: str, v: str, vals: str, each: object, is_prop: bool
+    ) -> list[Violation]:
+        assert callable(each)
+        p, w = n3(other), self.fresh()
+        comp = SH.EqualsConstraintComponent
+        if not is_prop:
+            own = f"FILTER NOT EXISTS {{ {f} {p} {f} . }}"
+            theirs = f"{f} {p} {w} . FILTER(!sameTerm({w}, {f}))"
+            return [Violation(shape, comp, own, f), Violation(shape, comp, theirs, w)]
+        own = f"{vals} FILTER NOT EXISTS {{ {f} {p} {v} . }}"
+        x = self.fresh()
+        theirs = f"{f} {p} {w} . FILTER NOT EXISTS {{ {each(x)} FILTER(sameTerm({x}, {w})) }}"
+        return [Violation(shape, comp, own, v), Violation(shape, comp, theirs, w)]
 
     def _logical(self, shape: Node, pred: URIRef, lst: Node, v: str, vals: str) -> Violation:
         oks = [self.conforms(s, v) for s in members(self.g, lst)]
@@ -279,11 +354,23 @@ class CoreCompiler:
             comp = SH.XoneConstraintComponent
         return Violation(shape, comp, f"{vals} FILTER({test})", v)
 
-    def _count(self, shape: Node, pred: Node, k: int, vals: str, v: str, each: object,
-               cond: str | None, top: bool, comp: URIRef | None = None) -> Violation:
+    def _count(
+        self,
+        shape: Node,
+        pred: Node,
+        k: int,
+        vals: str,
+        v: str,
+        each: object,
+        cond: str | None,
+        top: bool,
+        comp: URIRef | None = None,
+    ) -> Violation:
         assert callable(each)
         is_min = pred in (SH.minCount, SH.qualifiedMinCount)
-        comp = comp or (SH.MinCountConstraintComponent if is_min else SH.MaxCountConstraintComponent)
+        comp = comp or (
+            SH.MinCountConstraintComponent if is_min else SH.MaxCountConstraintComponent
+        )
         count = Count(vals, v, cond, "<" if is_min else ">", k) if top else None
         if is_min and k == 0:
             return Violation(shape, comp, "FILTER(false)", None)
@@ -298,16 +385,19 @@ class CoreCompiler:
             pattern = None
         return Violation(shape, comp, pattern, None, count=count)
 
-    def _qualified(self, shape: Node, q: Node, v: str, vals: str, each: object,
-                   top: bool) -> list[Violation]:
+    def _qualified(
+        self, shape: Node, q: Node, v: str, vals: str, each: object, top: bool
+    ) -> list[Violation]:
         g = self.g
         cond = self.conforms(q, v)
-        if g.value(shape, SH.qualifiedValueShapesDisjoint) == Literal(True):
+        if is_true(g.value(shape, SH.qualifiedValueShapesDisjoint)):
             for sib in self._siblings(shape, q):
                 cond = f"({cond} && !{self.conforms(sib, v)})"
         out = []
-        for pred, comp in ((SH.qualifiedMinCount, SH.QualifiedMinCountConstraintComponent),
-                           (SH.qualifiedMaxCount, SH.QualifiedMaxCountConstraintComponent)):
+        for pred, comp in (
+            (SH.qualifiedMinCount, SH.QualifiedMinCountConstraintComponent),
+            (SH.qualifiedMaxCount, SH.QualifiedMaxCountConstraintComponent),
+        ):
             if g.value(shape, pred) is not None:
                 k = integer(g, shape, pred)
                 out.append(self._count(shape, pred, k, vals, v, each, cond, top, comp))
@@ -321,16 +411,26 @@ class CoreCompiler:
         return sorted(out, key=str)
 
     def _closed(self, shape: Node, flag: Node, v: str, vals: str) -> list[Violation]:
-        if flag != Literal(True):
+        if not is_true(flag):
             return []
         g = self.g
-        allowed = {p for prop in g.objects(shape, SH.property) for p in g.objects(prop, SH.path)
-                   if isinstance(p, URIRef)}
+        allowed = {
+            p
+            for prop in g.objects(shape, SH.property)
+            for p in g.objects(prop, SH.path)
+            if isinstance(p, URIRef)
+        }
         for lst in g.objects(shape, SH.ignoredProperties):
             allowed.update(m for m in members(g, lst) if isinstance(m, URIRef))
         p, o = self.fresh(), self.fresh()
-        keep = f"FILTER({p} NOT IN ({', '.join(n3(a) for a in sorted(allowed, key=str))}))" if allowed else ""
-        return [Violation(shape, SH.ClosedConstraintComponent, f"{vals} {v} {p} {o} . {keep}", o, p)]
+        keep = (
+            f"FILTER({p} NOT IN ({', '.join(n3(a) for a in sorted(allowed, key=str))}))"
+            if allowed
+            else ""
+        )
+        return [
+            Violation(shape, SH.ClosedConstraintComponent, f"{vals} {v} {p} {o} . {keep}", o, p)
+        ]
 
 
 __all__ = ["CoreCompiler", "TopCheck", "is_active", "target_pattern", "target_shapes"]

@@ -40,7 +40,7 @@ def sparql_query(g: Graph, shape: Node, constraint: Node) -> str:
     if not isinstance(text, Literal):
         raise UnsupportedShapeError(f"sh:sparql of {shape} has no sh:select")
     query = str(text)
-    if "$shapesGraph" in query or "$currentShape" in query and not isinstance(shape, URIRef):
+    if "$shapesGraph" in query or ("$currentShape" in query and not isinstance(shape, URIRef)):
         raise UnsupportedShapeError(f"sh:sparql of {shape} needs the shapes graph")
     if len(_SELECT.findall(query)) != 1:
         # A sub-select would not see the target pattern placed in the outer group.

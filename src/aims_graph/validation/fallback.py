@@ -32,7 +32,9 @@ def pruned_shapes(shapes: Graph, keep: set[Node], others: Iterable[Node]) -> Gra
     return out
 
 
-def run_fallback(data: Graph, shapes: Graph, keep: set[Node], tops: Iterable[Node]) -> list[ResultRow]:
+def run_fallback(
+    data: Graph, shapes: Graph, keep: set[Node], tops: Iterable[Node]
+) -> list[ResultRow]:
     """The results pyshacl reports for the shapes in ``keep`` only."""
     from pyshacl import validate as shacl_validate
 
@@ -51,7 +53,10 @@ def run_fallback(data: Graph, shapes: Graph, keep: set[Node], tops: Iterable[Nod
     rows = []
     for r in results.subjects(RDF.type, SH.ValidationResult):
         focus, shape = results.value(r, SH.focusNode), results.value(r, SH.sourceShape)
-        comp, sev = results.value(r, SH.sourceConstraintComponent), results.value(r, SH.resultSeverity)
+        comp, sev = (
+            results.value(r, SH.sourceConstraintComponent),
+            results.value(r, SH.resultSeverity),
+        )
         if focus is None or shape is None or comp is None or sev is None:
             continue
         rows.append(

@@ -40,6 +40,11 @@ def sparql_path(g: Graph, path: Node) -> str:
         return f"<{path}>"
     if not isinstance(path, BNode):
         raise UnsupportedShapeError(f"path {path} is a literal")
+    if g.value(path, RDF.first) is not None:
+        members = _members(g, path)
+        if len(members) < 2:
+            raise UnsupportedShapeError(f"sequence path {path} has fewer than two members")
+        return "(" + "/".join(sparql_path(g, m) for m in members) + ")"
     for pred, op in _UNARY.items():
         inner = g.value(path, pred)
         if inner is not None:
@@ -50,11 +55,6 @@ def sparql_path(g: Graph, path: Node) -> str:
         if len(members) < 2:
             raise UnsupportedShapeError(f"sh:alternativePath of {path} has fewer than two members")
         return "(" + "|".join(sparql_path(g, m) for m in members) + ")"
-    if g.value(path, RDF.first) is not None:
-        members = _members(g, path)
-        if len(members) < 2:
-            raise UnsupportedShapeError(f"sequence path {path} has fewer than two members")
-        return "(" + "/".join(sparql_path(g, m) for m in members) + ")"
     raise UnsupportedShapeError(f"{path} is not a SHACL path")
 
 
@@ -62,6 +62,8 @@ def nullable(g: Graph, path: Node) -> bool:
     """True when the path may have length zero (so every node is one of its own values)."""
     if isinstance(path, URIRef):
         return False
+    if g.value(path, RDF.first) is not None:
+        return all(nullable(g, m) for m in _members(g, path))
     if g.value(path, SH.zeroOrMorePath) is not None or g.value(path, SH.zeroOrOnePath) is not None:
         return True
     for pred in (SH.inversePath, SH.oneOrMorePath):
