@@ -245,5 +245,9 @@ from aims_graph.cli.validate import register as _register_validate  # noqa: E402
 
 _register_validate(app)
 
+from aims_graph.cli.shacl import register as _register_shacl  # noqa: E402
+
+_register_shacl(app)
+
 if __name__ == "__main__":
     app()
