@@ -28,6 +28,7 @@ from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
 from aims_graph.validation.lateral import rewrite_exists
+from aims_graph.validation.paths import UnsupportedShapeError
 from aims_graph.validation.shapes import rule_shapes
 
 _SUBCLASS = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
@@ -53,10 +54,6 @@ _IGNORED = {
     SH.flags,
     SH.sparql,
 }
-
-
-class UnsupportedShapeError(ValueError):
-    """A shape uses a SHACL feature the compiler does not handle."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,15 +26,9 @@ from datetime import date
 import pyoxigraph as ox
 from rdflib import Graph
 
-from aims_graph.validation.engine import (
-    ValidationContext,
-    ValidationReport,
-    _finding_key,
-    _new_store,
-    _ntriples,
-    _raw_key,
-    fast_report,
-)
+from aims_graph.validation.context import ValidationContext
+from aims_graph.validation.fast import fast_report, new_store, ntriples_of
+from aims_graph.validation.report import ValidationReport, finding_key, raw_key
 from aims_graph.validation.shapes import LAW_MODES
 
 
@@ -43,7 +37,7 @@ class OrgValidator:
 
     def __init__(self, data: Graph | bytes, catalogs: ValidationContext) -> None:
         self.ctx = catalogs
-        self._store = _new_store(catalogs, _ntriples(data))
+        self._store = new_store(catalogs, ntriples_of(data))
         self._lock = threading.Lock()
 
     @property
@@ -61,7 +55,7 @@ class OrgValidator:
     ) -> ValidationReport:
         """Add an upload and re-check what it can have changed (``report.focus``; None: all)."""
         started = time.perf_counter()
-        quads = list(ox.parse(_ntriples(data), format=ox.RdfFormat.N_TRIPLES))
+        quads = list(ox.parse(ntriples_of(data), format=ox.RdfFormat.N_TRIPLES))
         with self._lock:
             new = [q for q in quads if q not in self._store]
             self._store.extend(new)
@@ -101,9 +95,9 @@ def merge_reports(previous: ValidationReport, update: ValidationReport) -> Valid
     if update.focus is None:
         return update
     focus = update.focus
-    raw = sorted([r for r in previous.raw if r.focus not in focus] + list(update.raw), key=_raw_key)
+    raw = sorted([r for r in previous.raw if r.focus not in focus] + list(update.raw), key=raw_key)
     findings = [f for f in previous.findings if f.node not in focus] + list(update.findings)
-    findings.sort(key=_finding_key)
+    findings.sort(key=finding_key)
     return ValidationReport(
         as_of=update.as_of,
         engine=update.engine,
