@@ -64,6 +64,9 @@ class CompiledCheck:
     component: str
     path: str | None
     query: str
+    #: False when the check may read further than one link from its focus node (so an
+    #: incremental re-check of an append's neighbourhood is not enough).
+    local: bool = True
 
 
 def _n3(node: Node) -> str:
@@ -270,14 +273,26 @@ def restrict_to(check: CompiledCheck, focus: Iterable[str]) -> CompiledCheck:
     values = " ".join(f"<{iri}>" for iri in sorted(focus))
     # Joined with the whole outer group, the VALUES block keeps only these nodes as ?this.
     query = f"{check.query[: m.end()]}\n  VALUES ?this {{ {values} }}{check.query[m.end() :]}"
-    return CompiledCheck(check.shape, check.component, check.path, query)
+    return CompiledCheck(check.shape, check.component, check.path, query, check.local)
 
 
 def compile_shapes(
     g: Graph, subclasses: Mapping[str, Set[str]] | None = None
 ) -> list[CompiledCheck]:
-    """Every check of every rule shape in a (parameter-bound) shapes graph."""
-    return [c for rule in rule_shapes(g) for c in compile_shape(g, rule, subclasses)]
+    """Every check of every rule shape in a (parameter-bound) shapes graph.
+
+    A rule outside the subset above is compiled by the SHACL Core compiler instead (all of
+    Core); only a rule neither handles raises :class:`UnsupportedShapeError`.
+    """
+    from aims_graph.validation.org_core import core_checks
+
+    out: list[CompiledCheck] = []
+    for rule in rule_shapes(g):
+        try:
+            out += compile_shape(g, rule, subclasses)
+        except UnsupportedShapeError:
+            out += core_checks(g, rule)
+    return out
 
 
 __all__ = [

@@ -83,6 +83,8 @@ class OrgValidator:
     ) -> ValidationReport:
         if law_mode not in LAW_MODES:
             raise ValueError(f"unknown law mode {law_mode!r}; use one of {', '.join(LAW_MODES)}")
+        if focus is not None and not all(c.local for c in self.ctx.compiled(as_of, law_mode)[1]):
+            focus = None  # a rule reading beyond one link: only a full check is right
         return fast_report(
             self._store, self.ctx, as_of=as_of, law_mode=law_mode, focus=focus, started=started
         )
