@@ -19,8 +19,6 @@ EXPECTED_FAILURES: Final[dict[str, str]] = {}
 #: Cases where a shape is checked by the pyshacl fallback, not compiled (the report names it).
 EXPECTED_FALLBACKS: Final = {
     "core/property/datatype-ill-formed",  # xsd:byte: the store rewrites it as xsd:integer
-    "core/property/property-001",  # sh:property on a property shape
-    "core/validation-reports/shared",  # sh:property on a property shape
 }
 _FELL_BACK: set[str] = set()
 

@@ -11,7 +11,7 @@ pyshacl for that shape, so nothing is skipped silently.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final
 
 from rdflib import Graph, URIRef
@@ -95,7 +95,7 @@ _HANDLED: Final = {
     SH.closed,
     SH.sparql,
 }
-_VAR: Final = re.compile(r"\?[A-Za-z_][A-Za-z0-9_]*")
+_THIS: Final = re.compile(r"\?this\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +143,22 @@ class CoreCompiler:
             out.append(TopCheck(shape, v, self._top_query(target, v)))
         return out
 
+    def _nested_property(self, prop: Node, v: str, vals: str) -> list[Violation]:
+        # The property shape's value nodes are the focus nodes of the shape it names.
+        out = []
+        for inner in self.violations(prop, v, top=False):
+            if inner.pattern is None:
+                raise UnsupportedShapeError(f"{inner.component} of {prop} cannot be nested")
+            pattern = f"{vals} {inner.pattern}"
+            out.append(replace(inner, pattern=pattern, focus=inner.focus or v, count=None))
+        return out
+
     def _top_query(self, target: str, v: Violation) -> str:
+        if v.focus is not None:
+            body = _THIS.sub("?_top", f"{target} {v.pattern}")
+            cols = f"({v.focus} AS ?this)" + (f" ({v.value} AS ?value)" if v.value else "")
+            cols += f" ({v.path_var} AS ?path)" if v.path_var else ""
+            return f"SELECT DISTINCT {cols} WHERE {{ {body} }}"
         if v.query is not None:
             return v.query.replace("%TARGET%", target)
         if v.count is not None:
@@ -264,7 +279,7 @@ class CoreCompiler:
             return [self._logical(shape, pred, obj, v, vals)]  # type: ignore[arg-type]
         if pred == SH.property:
             if is_prop:
-                raise UnsupportedShapeError(f"sh:property on the property shape {shape}")
+                return self._nested_property(obj, v, vals)
             return self.violations(obj, f, top=top)
         if pred == SH.qualifiedValueShape:
             return self._qualified(shape, obj, v, vals, each, top)

@@ -89,6 +89,9 @@ class Violation:
     count: Count | None = None
     query: str | None = None
     constraint: Node | None = field(default=None)
+    #: The variable of the result's focus node, when not the target's (sh:property of a
+    #: property shape reports on the outer shape's value nodes).
+    focus: str | None = None
 
 
 def n3(node: Node) -> str:
