@@ -16,6 +16,7 @@ from aims_graph.api.limits import BodyLimit, RateLimiter
 from aims_graph.api.openapi import install_openapi
 from aims_graph.api.orgs import Authenticator, orgs_router
 from aims_graph.api.problems import install_problem_handlers
+from aims_graph.api.shacl import shacl_router
 from aims_graph.api.sparql import sparql_router
 from aims_graph.api.web import web_router
 from aims_graph.catalog.frameworks import BY_PREFIX, BY_SLUG
@@ -55,6 +56,7 @@ def create_app(graph: Graph) -> FastAPI:
     app.include_router(sparql_router(graph, graph.settings, auth.org_graph))
     app.include_router(orgs_router(graph.settings, auth))
     app.include_router(exports_router(graph))
+    app.include_router(shacl_router(settings))
     for router in json_api_routers(graph):
         app.include_router(router)
     install_problem_handlers(app)

@@ -17,6 +17,8 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 #: Routes whose bodies are organisation uploads, which get the upload limit.
 UPLOAD_SUFFIX: Final = "/data"
+#: Other routes whose bodies are uploads too (data and shapes to validate).
+UPLOAD_PATHS: Final = frozenset({"/shacl/validate"})
 
 
 class RateLimiter:
@@ -68,7 +70,8 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        upload = str(scope.get("path", "")).endswith(UPLOAD_SUFFIX)
+        path = str(scope.get("path", ""))
+        upload = path.endswith(UPLOAD_SUFFIX) or path in UPLOAD_PATHS
         limit = self.upload_limit if upload else self.request_limit
         setting = "AIMS_GRAPH_MAX_UPLOAD_BYTES" if upload else "AIMS_GRAPH_MAX_REQUEST_BYTES"
         declared = dict(scope.get("headers") or []).get(b"content-length")

@@ -191,5 +191,9 @@ for register in (
 ):
     register(app)
 
+from aims_graph.cli.shacl import register as _register_shacl  # noqa: E402
+
+_register_shacl(app)
+
 if __name__ == "__main__":
     app()

@@ -79,7 +79,8 @@ def read_org(files: Sequence[Path], org_id: str | None, index: Any | None) -> Gr
     for f in files:
         if not f.is_file():
             raise fail(f"{f}: no such file")
-    from aims_graph.orgdata.importer import RDF_FORMATS, import_files, parse_rdf
+    from aims_graph.orgdata.importer import RDF_FORMATS, import_files
+    from aims_graph.store.parsing import parse_rdf
 
     if all(f.suffix.lower() in RDF_FORMATS for f in files):
         g = Graph()

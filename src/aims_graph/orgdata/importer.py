@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Final
 from typing import Literal as Lit
 
-import pyoxigraph as ox
 from rdflib import RDF, BNode, Graph, URIRef
 from rdflib.term import Node
 
@@ -27,13 +26,9 @@ from aims_graph.orgdata.model import (
 from aims_graph.orgdata.problems import ImportProblem, OrgDataError
 from aims_graph.orgdata.sheets import SheetImporter, read_csv, read_xlsx, sheet_kind_for
 from aims_graph.store import Store
+from aims_graph.store.parsing import parse_rdf
 
 RDF_FORMATS: Final = {".ttl": "turtle", ".jsonld": "json-ld", ".json": "json-ld", ".nt": "nt"}
-OX_FORMATS: Final = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "json-ld": ox.RdfFormat.JSON_LD,
-    "nt": ox.RdfFormat.N_TRIPLES,
-}
 SHEET_SUFFIXES: Final = (".csv", ".xlsx")
 MAX_PROBLEMS: Final = 500
 
@@ -177,25 +172,6 @@ def _add_workbook(sheets: SheetImporter, name: str, data: bytes) -> None:
         sheets.problems.append(
             ImportProblem(name, "no worksheet named after a sheet kind", "rename a sheet, e.g. soa")
         )
-
-
-def parse_rdf(data: bytes, fmt: str) -> Graph:
-    """Parse Turtle / JSON-LD / N-Triples triples; ValueError naming the fault otherwise.
-
-    Oxigraph's parsers fetch nothing: a remote JSON-LD context, for one, is a parse error here,
-    where rdflib would download it (a request to wherever the file points).
-    """
-    try:
-        quads = list(ox.parse(data, format=OX_FORMATS[fmt]))
-    except (SyntaxError, ValueError) as exc:
-        raise ValueError(f"cannot parse as {fmt}: {exc}") from exc
-    if any(not isinstance(q.graph_name, ox.DefaultGraph) for q in quads):
-        raise ValueError("the file has named graphs; send plain triples")
-    graph = Graph()
-    if quads:
-        nt = ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES)
-        graph.parse(data=nt, format="nt")
-    return graph
 
 
 def read_rdf(name: str, data: bytes, org_id: str, fmt: str) -> tuple[Graph, list[ImportProblem]]:

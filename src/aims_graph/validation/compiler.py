@@ -20,14 +20,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Set
-from dataclasses import dataclass
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
+from aims_graph.validation.checks import CompiledCheck, path_text, sparql_path
 from aims_graph.validation.lateral import rewrite_exists
+from aims_graph.validation.org_core import core_checks
+from aims_graph.validation.paths import UnsupportedShapeError
 from aims_graph.validation.shapes import rule_shapes
 
 _SUBCLASS = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
@@ -55,47 +57,12 @@ _IGNORED = {
 }
 
 
-class UnsupportedShapeError(ValueError):
-    """A shape uses a SHACL feature the compiler does not handle."""
-
-
-@dataclass(frozen=True, slots=True)
-class CompiledCheck:
-    """One SPARQL query standing for one constraint of one rule shape."""
-
-    shape: str
-    component: str
-    path: str | None
-    query: str
-
-
 def _n3(node: Node) -> str:
     if isinstance(node, URIRef):
         return f"<{node}>"
     if isinstance(node, Literal):
         return str(node.n3())
     raise UnsupportedShapeError(f"blank node {node} used as a constant")
-
-
-def _path(g: Graph, path: Node) -> str:
-    if isinstance(path, URIRef):
-        return f"<{path}>"
-    if isinstance(path, BNode):
-        inverse = g.value(path, SH.inversePath)
-        if inverse is not None:
-            return f"^({_path(g, inverse)})"
-        if g.value(path, RDF.first) is not None:
-            return "(" + "/".join(_path(g, p) for p in Collection(g, path)) + ")"
-    raise UnsupportedShapeError(f"path {path} is not an IRI, inverse path or sequence")
-
-
-def path_text(g: Graph, path: Node | None) -> str | None:
-    """A stable text form of a SHACL path, the same for both engines' results."""
-    if path is None:
-        return None
-    if isinstance(path, URIRef):
-        return str(path)
-    return _path(g, path)
 
 
 def _instances(c: Node, subclasses: Mapping[str, Set[str]] | None) -> str:
@@ -257,7 +224,7 @@ def compile_shape(
         p = g.value(prop, SH.path)
         if p is None:
             raise UnsupportedShapeError(f"a property shape of {rule} has no sh:path")
-        checks += _value_checks(g, rule, prop, target, _path(g, p))
+        checks += _value_checks(g, rule, prop, target, sparql_path(g, p))
     for constraint in g.objects(rule, SH.sparql):
         if g.value(constraint, SH.deactivated) == Literal(True):
             continue
@@ -273,14 +240,24 @@ def restrict_to(check: CompiledCheck, focus: Iterable[str]) -> CompiledCheck:
     values = " ".join(f"<{iri}>" for iri in sorted(focus))
     # Joined with the whole outer group, the VALUES block keeps only these nodes as ?this.
     query = f"{check.query[: m.end()]}\n  VALUES ?this {{ {values} }}{check.query[m.end() :]}"
-    return CompiledCheck(check.shape, check.component, check.path, query)
+    return CompiledCheck(check.shape, check.component, check.path, query, check.local)
 
 
 def compile_shapes(
     g: Graph, subclasses: Mapping[str, Set[str]] | None = None
 ) -> list[CompiledCheck]:
-    """Every check of every rule shape in a (parameter-bound) shapes graph."""
-    return [c for rule in rule_shapes(g) for c in compile_shape(g, rule, subclasses)]
+    """Every check of every rule shape in a (parameter-bound) shapes graph.
+
+    A rule outside the subset above is compiled by the SHACL Core compiler instead (all of
+    Core); only a rule neither handles raises :class:`UnsupportedShapeError`.
+    """
+    out: list[CompiledCheck] = []
+    for rule in rule_shapes(g):
+        try:
+            out += compile_shape(g, rule, subclasses)
+        except UnsupportedShapeError:
+            out += core_checks(g, rule)
+    return out
 
 
 __all__ = [

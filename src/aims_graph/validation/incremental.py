@@ -26,15 +26,9 @@ from datetime import date
 import pyoxigraph as ox
 from rdflib import Graph
 
-from aims_graph.validation.engine import (
-    ValidationContext,
-    ValidationReport,
-    fast_report,
-    finding_key,
-    new_store,
-    org_ntriples,
-    raw_key,
-)
+from aims_graph.validation.context import ValidationContext
+from aims_graph.validation.fast import fast_report, new_store, ntriples_of
+from aims_graph.validation.report import ValidationReport, finding_key, raw_key
 from aims_graph.validation.shapes import LAW_MODES
 
 
@@ -43,7 +37,7 @@ class OrgValidator:
 
     def __init__(self, data: Graph | bytes, catalogs: ValidationContext) -> None:
         self.ctx = catalogs
-        self._store = new_store(catalogs, org_ntriples(data))
+        self._store = new_store(catalogs, ntriples_of(data))
         self._lock = threading.Lock()
 
     @property
@@ -61,7 +55,7 @@ class OrgValidator:
     ) -> ValidationReport:
         """Add an upload and re-check what it can have changed (``report.focus``; None: all)."""
         started = time.perf_counter()
-        quads = list(ox.parse(org_ntriples(data), format=ox.RdfFormat.N_TRIPLES))
+        quads = list(ox.parse(ntriples_of(data), format=ox.RdfFormat.N_TRIPLES))
         with self._lock:
             new = [q for q in quads if q not in self._store]
             self._store.extend(new)
@@ -89,6 +83,8 @@ class OrgValidator:
     ) -> ValidationReport:
         if law_mode not in LAW_MODES:
             raise ValueError(f"unknown law mode {law_mode!r}; use one of {', '.join(LAW_MODES)}")
+        if focus is not None and not all(c.local for c in self.ctx.compiled(as_of, law_mode)[1]):
+            focus = None  # a rule reading beyond one link: only a full check is right
         return fast_report(
             self._store, self.ctx, as_of=as_of, law_mode=law_mode, focus=focus, started=started
         )
