@@ -31,7 +31,7 @@ class Virtuoso:
     def settings(self, **overrides: object) -> Settings:
         """Settings of a sparql: store on it, writing through the digest-authenticated paths."""
         return Settings.model_validate(
-            {"remote_user": "dba", "remote_password": self.password, **overrides}
+            {**overrides, "remote_user": "dba", "remote_password": self.password}
         )
 
 

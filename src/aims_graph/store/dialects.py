@@ -110,3 +110,28 @@ def named_graphs_in(text: str) -> list[str]:
         found.append(keyword.group(3))
         pos = keyword.end()
     return found
+
+
+def without_dataset_clauses(query: str) -> str:
+    """The query with its FROM and FROM NAMED clauses removed (strings and comments kept).
+
+    Virtuoso adds the protocol's default-graph-uri/named-graph-uri to a query's own FROM clauses,
+    where the SPARQL 1.1 Protocol says they replace them.
+    """
+    parts: list[str] = []
+    pos = 0
+    while pos < len(query):
+        keyword = _NAMING.search(query, pos)
+        skip = _SKIP.search(query, pos)
+        if keyword is None:
+            break
+        if skip is not None and skip.start() < keyword.start():
+            parts.append(query[pos : skip.end()])
+            pos = skip.end()
+            continue
+        parts.append(query[pos : keyword.start()])
+        if keyword.group(1).upper() != "FROM":
+            parts.append(keyword.group())
+        pos = keyword.end()
+    parts.append(query[pos:])
+    return "".join(parts)

@@ -20,6 +20,7 @@ from aims_graph.store.dialects import (
     from_server_header,
     named_graphs_in,
     virtuoso,
+    without_dataset_clauses,
 )
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -190,6 +191,8 @@ class RemoteSparqlStore:
         implicit = self.dialect.implicit_default_graph
         if not defaults and not named_graphs and implicit is not None:
             defaults = [implicit]
+        elif implicit is not None:
+            query = without_dataset_clauses(query)
         fields = [("query", self.dialect.query_text(query))]
         fields += [("default-graph-uri", g) for g in defaults]
         fields += [("named-graph-uri", g) for g in named_graphs or ()]
