@@ -8,7 +8,6 @@ import os
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +15,8 @@ import httpx
 import pytest
 import rdflib
 from fastapi import FastAPI
-from tests.servers import oxigraph_server, uvicorn_server
-from tests.virtuoso_server import virtuoso_server
+from tests.remote_engines import ENGINES, remote_store
+from tests.servers import uvicorn_server
 
 from aims_graph.api.app import create_app
 from aims_graph.api.sparql import SparqlEndpoint, SparqlRouter, query_shape, sparql_router
@@ -27,7 +26,6 @@ from aims_graph.service import Graph
 from aims_graph.store import OxigraphStore, Store
 from aims_graph.store.graphs import META_GRAPH, refresh_standards_view
 from aims_graph.store.query_pool import QueryRequest
-from aims_graph.store.remote import RemoteSparqlStore
 
 EX = "https://example.org/"
 G1, G2, BULK = f"{EX}g1", f"{EX}g2", f"{EX}bulk"
@@ -451,20 +449,9 @@ def test_repeated_queries_are_answered_from_the_cache_until_a_write() -> None:
         store.close()
 
 
-@contextmanager
-def remote_store(engine: str) -> Iterator[RemoteSparqlStore]:
-    """An empty sparql: store on a real `oxigraph serve` or a throw-away Virtuoso 7."""
-    if engine == "oxigraph":
-        with oxigraph_server() as server:
-            yield RemoteSparqlStore(server, SETTINGS)
-        return
-    with virtuoso_server() as virtuoso:
-        yield RemoteSparqlStore(virtuoso.base, virtuoso.settings(**SETTINGS.model_dump()))
-
-
-@pytest.mark.parametrize("engine", ["oxigraph", "virtuoso"])
+@pytest.mark.parametrize("engine", ENGINES)
 def test_endpoint_over_remote_store(engine: str) -> None:
-    with remote_store(engine) as store:
+    with remote_store(engine, SETTINGS) as store:
         fill(store)
         # The build's bookkeeping graph is public but not part of the standards view.
         store.put_graph(META_GRAPH, f"<{EX}meta> <{EX}p> 'bookkeeping' .".encode(), "text/turtle")
