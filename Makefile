@@ -49,11 +49,11 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy src bench
 
 # Benchmarks against baselines measured in the same run; the table goes to bench/RESULTS.md.
-bench: $(STAMP) chromium wrk
+bench: $(STAMP) chromium wrk virtuoso
 	$(PY) -m bench.run --output bench/RESULTS.md
 
 # A few repeats of each benchmark, so that CI keeps them running (no table written).
-bench-quick: $(STAMP) chromium wrk
+bench-quick: $(STAMP) chromium wrk virtuoso
 	$(PY) -m bench.run --quick
 
 catalogs: $(STAMP)

@@ -23,10 +23,11 @@ ISQL = "/usr/bin/isql-vt"
 
 @dataclass(frozen=True)
 class Virtuoso:
-    """A running server: its HTTP base URL and the DBA's (random) password."""
+    """A running server: its HTTP base URL, the DBA's (random) password and its process id."""
 
     base: str
     password: str
+    pid: int
 
     def settings(self, **overrides: object) -> Settings:
         """Settings of a sparql: store on it, writing through the digest-authenticated paths."""
@@ -122,7 +123,7 @@ def virtuoso_server() -> Iterator[Virtuoso]:
                 capture_output=True,
                 timeout=30,
             )
-            yield Virtuoso(base, password)
+            yield Virtuoso(base, password, proc.pid)
         finally:
             proc.terminate()
             try:
