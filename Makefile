@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: serve test test-slow lint bench bench-quick java chromium wrk catalogs clean
+.PHONY: serve test test-slow lint bench bench-quick java chromium wrk virtuoso jena catalogs clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,15 @@ java:
 chromium:
 	@bash scripts/ensure-debian-package.sh $${AIMS_GRAPH_CHROMIUM:-/usr/bin/chromium} chromium "the explorer's browser tests"
 
+# OpenLink Virtuoso 7, the second SPARQL server the sparql: store is tested on (binaries only: the
+# tests start it on a throw-away database; the full package would also start a system service).
+virtuoso:
+	@bash scripts/ensure-debian-package.sh /usr/bin/virtuoso-t virtuoso-opensource-7-bin "the sparql: store tests on Virtuoso"
+
+# Jena's jars, for the SPARQL client tests with arq.rsparql (Debian ships no launcher script).
+jena:
+	@bash scripts/ensure-debian-package.sh /usr/share/java/jena-arq.jar libapache-jena-java "the rsparql client tests"
+
 # The HTTP load benchmark's client.
 wrk:
 	@bash scripts/ensure-debian-package.sh wrk wrk "the HTTP load benchmark"
@@ -28,10 +37,10 @@ serve: $(STAMP)
 	$(VENV)/bin/aims-graph serve
 
 # The default suite (under 3 minutes on 2 cores); CI also runs test-slow.
-test: $(STAMP) java chromium
+test: $(STAMP) java chromium virtuoso jena
 	$(PY) -m pytest -n 2 -q -m 'not slow'
 
-test-slow: $(STAMP) java chromium
+test-slow: $(STAMP) java chromium virtuoso jena
 	$(PY) -m pytest -n 2 -q -m slow
 
 lint: $(STAMP)
@@ -40,11 +49,11 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy src bench
 
 # Benchmarks against baselines measured in the same run; the table goes to bench/RESULTS.md.
-bench: $(STAMP) chromium wrk
+bench: $(STAMP) chromium wrk virtuoso
 	$(PY) -m bench.run --output bench/RESULTS.md
 
 # A few repeats of each benchmark, so that CI keeps them running (no table written).
-bench-quick: $(STAMP) chromium wrk
+bench-quick: $(STAMP) chromium wrk virtuoso
 	$(PY) -m bench.run --quick
 
 catalogs: $(STAMP)

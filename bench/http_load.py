@@ -26,6 +26,7 @@ from urllib.parse import urlencode
 
 import httpx
 from tests.servers import free_port, oxigraph_binary, process_group
+from tests.virtuoso_server import VIRTUOSO, virtuoso_server
 
 from aims_graph.build import loader
 from aims_graph.queries import load_catalog
@@ -165,12 +166,14 @@ def run(*, seconds: float, connections: int) -> list[LoadResult]:
     cli = str(BIN / "aims-graph")
     oxigraph = oxigraph_binary()
 
-    def serve(port: int, workers: int, store: str) -> AbstractContextManager[int]:
+    def serve(
+        port: int, workers: int, store: str, env: dict[str, str] | None = None
+    ) -> AbstractContextManager[int]:
         return process_group(
             [cli, "serve", "--port", str(port), "--workers", str(workers)],
             f"http://127.0.0.1:{port}/health",
             tmp / "serve.log",
-            env={"AIMS_GRAPH_STORE": store},
+            env={"AIMS_GRAPH_STORE": store, **(env or {})},
         )
 
     try:
@@ -198,6 +201,22 @@ def run(*, seconds: float, connections: int) -> list[LoadResult]:
             memory_of(pid, server),
         ):
             ours("2 workers over oxigraph serve", f"http://127.0.0.1:{port}")
+
+        # The same over Virtuoso 7 (`make virtuoso`), on a throw-away database.
+        if Path(VIRTUOSO).exists():
+            port = free_port()
+            with virtuoso_server() as virtuoso:
+                login = {
+                    "AIMS_GRAPH_REMOTE_USER": "dba",
+                    "AIMS_GRAPH_REMOTE_PASSWORD": virtuoso.password,
+                }
+                with (
+                    serve(port, 2, f"sparql:{virtuoso.base}", login) as pid,
+                    memory_of(pid, virtuoso.pid),
+                ):
+                    ours("2 workers over Virtuoso 7", f"http://127.0.0.1:{port}")
+        else:
+            print(f"no {VIRTUOSO}: the Virtuoso rows are left out (`make virtuoso`)")
 
         raw = str(tmp / "oxigraph")
         subprocess.run(

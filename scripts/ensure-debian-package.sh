@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # ensure-debian-package.sh COMMAND PACKAGE WHY
-# Install Debian's PACKAGE through apt-get when COMMAND (a name on PATH or an absolute path) is
+# Install Debian's PACKAGE through apt-get when COMMAND (a name on PATH, or an absolute path to a
+# program or a library file such as a jar) is
 # missing. Used for what pip cannot provide: Java for HermiT, chromium for the explorer's browser
-# tests (Playwright cannot download browsers here), wrk for the HTTP load benchmark.
+# tests (Playwright cannot download browsers here), wrk for the HTTP load benchmark, Virtuoso and
+# Jena for the SPARQL server and client tests.
 # Needs root (CI runs as root) or sudo.
 set -euo pipefail
 if [ $# -ne 3 ]; then
@@ -10,7 +12,7 @@ if [ $# -ne 3 ]; then
   exit 2
 fi
 COMMAND="$1" PACKAGE="$2" WHY="$3"
-if command -v "$COMMAND" >/dev/null 2>&1 || [ -x "$COMMAND" ]; then
+if command -v "$COMMAND" >/dev/null 2>&1 || [ -e "$COMMAND" ]; then
   exit 0
 fi
 echo "$COMMAND not found: installing Debian's $PACKAGE ($WHY)" >&2

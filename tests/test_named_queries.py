@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 import rdflib
+from tests.remote_engines import SLOW_ENGINES, built_remote_store
 from tests.servers import uvicorn_server
 
 from aims_graph import queries, resources
@@ -46,11 +48,16 @@ def engine(built_store: Store) -> CoverageEngine:
     return CoverageEngine(MappingService.from_store(built_store), built_store)
 
 
-@pytest.fixture(scope="module")
-def client(built_store: Store) -> Iterator[httpx.Client]:
-    graph = Graph(built_store, Settings(store="memory:"), loader.BuildReport())
-    with uvicorn_server(create_app(graph)) as base, httpx.Client(base_url=base) as c:
-        yield c
+@pytest.fixture(scope="module", params=["memory", *SLOW_ENGINES])
+def client(request: pytest.FixtureRequest, built_store: Store) -> Iterator[httpx.Client]:
+    """The API over the embedded store, or over a sparql: store on each real SPARQL server."""
+    with ExitStack() as stack:
+        store = built_store
+        if request.param != "memory":
+            store = stack.enter_context(built_remote_store(request.param))
+        graph = Graph(store, Settings(store="memory:"), loader.BuildReport())
+        base = stack.enter_context(uvicorn_server(create_app(graph)))
+        yield stack.enter_context(httpx.Client(base_url=base, timeout=60))
 
 
 def run(client: httpx.Client, name: str, **params: Any) -> Rows:
@@ -255,8 +262,20 @@ def test_every_query_file_has_a_test() -> None:
     assert not set(CASES) - names, "tests for queries that no longer exist"
 
 
+#: Named queries Virtuoso 7.2.5 answers wrongly: its MINUS removes every solution when the
+#: MINUS side binds the shared variable with BIND (`MINUS { BIND (<x> AS ?item) }`).
+VIRTUOSO_WRONG = {"gaps"}
+
+
+def engine_of(request: pytest.FixtureRequest) -> str:
+    return str(request.node.callspec.params.get("client", "memory"))
+
+
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_named_query(client: httpx.Client, name: str) -> None:
+def test_named_query(client: httpx.Client, name: str, request: pytest.FixtureRequest) -> None:
+    if engine_of(request) == "virtuoso" and name in VIRTUOSO_WRONG:
+        reason = "Virtuoso 7.2.5: MINUS { BIND (<x> AS ?item) } removes every solution"
+        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
     params, check = CASES[name]
     rows = run(client, name, **params)
     assert rows, f"{name} returned no rows"
@@ -270,10 +289,14 @@ def test_every_header_documents_its_params() -> None:
             assert p.type in PARAM_TYPES and p.description and p.example, (query.name, p.name)
 
 
-def test_every_example_runs(client: httpx.Client) -> None:
+def test_every_example_runs(client: httpx.Client, request: pytest.FixtureRequest) -> None:
     listed = client.get("/queries").json()
     assert {q["name"] for q in listed} == set(CASES)
+    # test_named_query shows those (xfail, strict); the others must all run here.
+    wrong = VIRTUOSO_WRONG if engine_of(request) == "virtuoso" else set()
     for q in listed:
+        if q["name"] in wrong:
+            continue
         assert q["summary"] and all(p["type"] and p["example"] for p in q["params"])
         r = client.get(q["example_url"])
         assert r.status_code == 200, (q["name"], r.text)

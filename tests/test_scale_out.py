@@ -16,7 +16,9 @@ from pathlib import Path
 import httpx
 import pytest
 from tests.orgdata_support import EXAMPLE_DIR
+from tests.remote_engines import ENGINES
 from tests.servers import free_port, oxigraph_server, process_group
+from tests.virtuoso_server import virtuoso_server
 
 pytestmark = pytest.mark.slow
 
@@ -26,13 +28,29 @@ COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 
 @contextmanager
-def serve(tmp: Path, store: str, workers: int) -> Iterator[str]:
+def serve(tmp: Path, store: str, workers: int, env: dict[str, str] | None = None) -> Iterator[str]:
     """`aims-graph serve --workers N` on the store; the whole process group stops after."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     cmd = [CLI, "serve", "--port", str(port), "--workers", str(workers)]
-    with process_group(cmd, f"{base}/health", tmp / "serve.log", {"AIMS_GRAPH_STORE": store}):
+    settings = {"AIMS_GRAPH_STORE": store, **(env or {})}
+    with process_group(cmd, f"{base}/health", tmp / "serve.log", settings):
         yield base
+
+
+@contextmanager
+def sparql_server(engine: str) -> Iterator[tuple[str, dict[str, str]]]:
+    """A new SPARQL server: its sparql: selector and the settings the service needs for it."""
+    if engine == "oxigraph":
+        with oxigraph_server() as server:
+            yield f"sparql:{server}", {}
+        return
+    with virtuoso_server() as virtuoso:
+        credentials = {
+            "AIMS_GRAPH_REMOTE_USER": "dba",
+            "AIMS_GRAPH_REMOTE_PASSWORD": virtuoso.password,
+        }
+        yield f"sparql:{virtuoso.base}", credentials
 
 
 def answering_processes(base: str, requests: int = 40) -> set[int]:
@@ -73,8 +91,11 @@ def test_embedded_store_workers_read_it_and_refuse_writes_clearly(tmp_path: Path
         single.close()
 
 
-def test_sparql_server_workers_share_organisations_and_their_data(tmp_path: Path) -> None:
-    with oxigraph_server() as server, serve(tmp_path, f"sparql:{server}", workers=2) as base:
+@pytest.mark.parametrize("engine", ENGINES)
+def test_sparql_server_workers_share_organisations_and_their_data(
+    tmp_path: Path, engine: str
+) -> None:
+    with sparql_server(engine) as (store, env), serve(tmp_path, store, 2, env) as base:
         assert len(answering_processes(base)) == 2
         created = httpx.post(f"{base}/orgs", json={"id": "acme", "name": "Acme"}, timeout=30)
         assert created.status_code == 201

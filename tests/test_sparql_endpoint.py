@@ -15,7 +15,8 @@ import httpx
 import pytest
 import rdflib
 from fastapi import FastAPI
-from tests.servers import oxigraph_server, uvicorn_server
+from tests.remote_engines import ENGINES, remote_store
+from tests.servers import uvicorn_server
 
 from aims_graph.api.app import create_app
 from aims_graph.api.sparql import SparqlEndpoint, SparqlRouter, query_shape, sparql_router
@@ -25,7 +26,6 @@ from aims_graph.service import Graph
 from aims_graph.store import OxigraphStore, Store
 from aims_graph.store.graphs import META_GRAPH, refresh_standards_view
 from aims_graph.store.query_pool import QueryRequest
-from aims_graph.store.remote import RemoteSparqlStore
 
 EX = "https://example.org/"
 G1, G2, BULK = f"{EX}g1", f"{EX}g2", f"{EX}bulk"
@@ -449,9 +449,9 @@ def test_repeated_queries_are_answered_from_the_cache_until_a_write() -> None:
         store.close()
 
 
-def test_endpoint_over_remote_store() -> None:
-    with oxigraph_server() as server:
-        store = RemoteSparqlStore(server, SETTINGS)
+@pytest.mark.parametrize("engine", ENGINES)
+def test_endpoint_over_remote_store(engine: str) -> None:
+    with remote_store(engine, SETTINGS) as store:
         fill(store)
         # The build's bookkeeping graph is public but not part of the standards view.
         store.put_graph(META_GRAPH, f"<{EX}meta> <{EX}p> 'bookkeeping' .".encode(), "text/turtle")
@@ -461,7 +461,9 @@ def test_endpoint_over_remote_store() -> None:
         with uvicorn_server(app) as url:
             base = f"{url}/sparql"
             rows = json_rows(httpx.get(base, params={"query": SELECT_P}))
-            assert [r["o"]["value"] for r in rows] == ["x", "y", "z"]
+            # SPARQL leaves the order of "y"@en among plain literals to the engine (Virtuoso
+            # sorts tagged ones last), so the rows are compared as a set here.
+            assert sorted(r["o"]["value"] for r in rows) == ["x", "y", "z"]
             q = f"SELECT ?o FROM <{G1}> WHERE {{ ?s <{EX}p> ?o }}"
             rows = json_rows(httpx.get(base, params={"query": q, "default-graph-uri": G2}))
             assert [r["o"]["value"] for r in rows] == ["z"]

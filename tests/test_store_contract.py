@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from tests.servers import oxigraph_server
+from tests.virtuoso_server import Virtuoso, virtuoso_server
 
 from aims_graph.config import Settings
 from aims_graph.store import OxigraphStore, QuerySyntaxError, Store, StoreError, Term, open_store
@@ -29,16 +30,34 @@ def oxigraph_url() -> Iterator[str]:
         yield base
 
 
-@pytest.fixture(params=["memory", "disk", "remote"])
+@pytest.fixture(scope="module")
+def virtuoso() -> Iterator[Virtuoso]:
+    """One real Virtuoso 7 on a throw-away database for the module."""
+    with virtuoso_server() as server:
+        yield server
+
+
+def emptied(store: RemoteSparqlStore) -> RemoteSparqlStore:
+    """The remote store with every graph of ours dropped (DROP ALL would take Virtuoso's own)."""
+    for graph in store.graphs():
+        store.drop_graph(graph)
+    store.update("CLEAR SILENT DEFAULT")
+    return store
+
+
+@pytest.fixture(params=["memory", "disk", "remote", "virtuoso"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     s: Store
     if request.param == "memory":
         s = OxigraphStore()
     elif request.param == "disk":
         s = OxigraphStore(tmp_path / "db")
+    elif request.param == "remote":
+        s = emptied(RemoteSparqlStore(request.getfixturevalue("oxigraph_url"), Settings()))
     else:
-        s = RemoteSparqlStore(request.getfixturevalue("oxigraph_url"), Settings())
-        s.update("DROP ALL")
+        server: Virtuoso = request.getfixturevalue("virtuoso")
+        s = emptied(RemoteSparqlStore(server.base, server.settings()))
+        assert s.dialect.name == "virtuoso"
     yield s
     s.close()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -118,6 +119,24 @@ class Settings(BaseModel):
     remote_store_url: str | None = Field(
         default=None,
         description="Graph Store Protocol endpoint of a sparql:BASE store (default BASE/store).",
+    )
+    remote_dialect: Literal["auto", "standard", "virtuoso"] = Field(
+        default="auto",
+        description=(
+            "Which SPARQL server a sparql: store talks to: standard (Oxigraph server, Fuseki: "
+            "BASE/query, /update, /store), virtuoso (BASE/sparql, /sparql-graph-crud) or auto "
+            "(asked once from the server's Server header)."
+        ),
+    )
+    remote_user: str | None = Field(
+        default=None,
+        description=(
+            "User for HTTP digest authentication of a sparql: store's writes (with Virtuoso they "
+            "then go to /sparql-auth and /sparql-graph-crud-auth)."
+        ),
+    )
+    remote_password: str | None = Field(
+        default=None, description="Password of AIMS_GRAPH_REMOTE_USER.", repr=False
     )
     remote_timeout_s: float = Field(
         default=120.0,

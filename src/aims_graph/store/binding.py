@@ -23,10 +23,13 @@ def values_block(bindings: Mapping[str, Term]) -> str:
     return f"VALUES ({vars_}) {{ ({vals}) }}"
 
 
-def _scan(query: str) -> tuple[str | None, list[int]]:
-    """The query form keyword and the offsets just inside each depth-0 '{'."""
+def _scan(query: str) -> tuple[str | None, list[int], list[int]]:
+    """The query form keyword, the offsets just inside each depth-0 '{' and inside each
+    sub-select's WHERE '{'."""
     form: str | None = None
     groups: list[int] = []
+    subselects: list[int] = []
+    pending_subselect = False
     depth = 0
     i, n = 0, len(query)
     while i < n:
@@ -48,17 +51,23 @@ def _scan(query: str) -> tuple[str | None, list[int]]:
         if ch == "{":
             if depth == 0:
                 groups.append(i + 1)
+            elif pending_subselect:
+                subselects.append(i + 1)
+                pending_subselect = False
             depth += 1
         elif ch == "}":
             depth -= 1
-        elif form is None and depth == 0 and (m := _FORM.match(query, i)):
+        elif (form is None or depth > 0) and (m := _FORM.match(query, i)):
             prev = query[i - 1] if i else " "
             if not (prev.isalnum() or prev in "_?$:"):
-                form = m.group(1).lower()
+                if depth == 0:
+                    form = m.group(1).lower()
+                elif m.group(1).lower() == "select":
+                    pending_subselect = True
             i = m.end()
             continue
         i += 1
-    return form, groups
+    return form, groups, subselects
 
 
 def bind_values(query: str, bindings: Mapping[str, Term]) -> str:
@@ -67,15 +76,18 @@ def bind_values(query: str, bindings: Mapping[str, Term]) -> str:
     A VALUES block placed first in the outermost group pattern binds the variables before
     filters, aggregates and projection see them, which is what parameter substitution means;
     a trailing VALUES would join only with the projected result and could not restrict a
-    GROUP BY query on a variable it does not return.
+    GROUP BY query on a variable it does not return. A sub-select is evaluated on its own, so
+    it gets the block too: its filters see the values as an embedded store's substitution does.
     """
     if not bindings:
         return query
     block = values_block(bindings)
-    form, groups = _scan(query)
+    form, groups, subselects = _scan(query)
     # CONSTRUCT's first group is its template; its short form has no pattern group at all.
     index = 1 if form == "construct" else 0
     if len(groups) <= index:
         return f"{query}\n{block}"
-    at = groups[index]
-    return f"{query[:at]} {block} {query[at:]}"
+    text = query
+    for at in sorted([groups[index], *subselects], reverse=True):
+        text = f"{text[:at]} {block} {text[at:]}"
+    return text

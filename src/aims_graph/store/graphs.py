@@ -60,9 +60,11 @@ def add_to_standards_view(store: Store, graphs: Iterable[str]) -> None:
         # view is written by the build, before the service answers anything.
         store.copy_to_default_graph(names)
         return
+    # Where the named copy is the default graph (Virtuoso), writing it once is writing both.
+    template = "" if getattr(store, "view_is_default_graph", False) else "?s ?p ?o . "
     for name in names:
         store.update(
-            f"INSERT {{ ?s ?p ?o . GRAPH <{VIEW_GRAPH}> {{ ?s ?p ?o }} }} "
+            f"INSERT {{ {template}GRAPH <{VIEW_GRAPH}> {{ ?s ?p ?o }} }} "
             f"WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}"
         )
 
