@@ -463,6 +463,40 @@ def test_no_query_reveals_another_organisation(
     assert own == (who == "a")
 
 
+@pytest.mark.parametrize("who", ["a", None])
+def test_another_organisations_graph_reads_like_an_absent_one(
+    http: httpx.Client, keys: dict[str, str], who: str | None
+) -> None:
+    """Naming bravo's graph gives the very answer naming a graph nobody has gives: no oracle."""
+    headers = auth(keys[who]) if who else {}
+    absent = org_graph_iri("nosuchorg")
+    asks = [
+        {"query": "SELECT * FROM <G> WHERE { ?s ?p ?o }"},
+        {"query": "SELECT ?g (COUNT(*) AS ?n) FROM NAMED <G> WHERE { GRAPH ?g { } } GROUP BY ?g"},
+        {"query": "CONSTRUCT WHERE { ?s ?p ?o }", "default-graph-uri": "G"},
+        {"query": "DESCRIBE ?s WHERE { ?s ?p ?o }", "default-graph-uri": "G"},
+        {"query": "ASK { GRAPH ?g { ?s ?p ?o } }", "named-graph-uri": "G"},
+        {"query": "SELECT * WHERE { GRAPH ?g { } }", "named-graph-uri": ["G", "G"]},
+    ]
+    for ask in asks:
+        answers = []
+        for graph in (B_GRAPH, absent):
+            params = {
+                k: [x.replace("G", graph) for x in v]
+                if isinstance(v, list)
+                else v.replace("<G>", f"<{graph}>")
+                if k == "query"
+                else graph
+                for k, v in ask.items()
+            }
+            r = http.get("/sparql", params=params, headers=headers)
+            assert r.status_code == 200, (ask, r.text)
+            assert r.headers["AIMS-Graph-Empty-Graphs"] == f"<{graph}>", ask
+            answers.append((r.content, r.headers["content-type"]))
+        assert answers[0] == answers[1], ask
+        assert MARKER not in answers[0][0].decode()
+
+
 def test_own_graph_is_readable_with_the_key(http: httpx.Client, keys: dict[str, str]) -> None:
     q = "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/aims-graph/ontology#AISystem> }"
     h = {"Accept": "text/csv"}

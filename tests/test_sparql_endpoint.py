@@ -220,6 +220,40 @@ def test_dataset_parameters_override_from(base: str) -> None:
     assert json_rows(httpx.get(base, params={"query": qn, "default-graph-uri": G1})) == []
 
 
+NOWHERE = "http://kasei.us/2009/09/sparql/data/data0.rdf"
+EMPTY = "AIMS-Graph-Empty-Graphs"
+
+
+def test_unknown_graphs_are_read_as_empty(base: str) -> None:
+    r = httpx.get(base, params={"query": "ASK {}", "default-graph-uri": NOWHERE})
+    assert r.status_code == 200 and r.json()["boolean"] is True, r.text
+    assert r.headers[EMPTY] == f"<{NOWHERE}>"
+    q = f"SELECT ?o FROM <{NOWHERE}> WHERE {{ ?s ?p ?o }}"
+    r = httpx.get(base, params={"query": q})
+    assert json_rows(r) == [] and r.headers[EMPTY] == f"<{NOWHERE}>"
+    # Next to a graph that exists: that one is read, the other is empty and named in the header.
+    q = f"SELECT ?o FROM <{G1}> FROM <{NOWHERE}> FROM <{NOWHERE}> WHERE {{ ?s <{EX}p> ?o }}"
+    r = httpx.get(base, params={"query": q})
+    assert [row["o"]["value"] for row in json_rows(r)] == ["x", "y"]
+    assert r.headers[EMPTY] == f"<{NOWHERE}>"
+    # An empty named graph is not one GRAPH ?g can list.
+    qn = "SELECT ?g WHERE { GRAPH ?g { } }"
+    r = httpx.post(base, data={"query": qn, "named-graph-uri": [G2, f"{EX}none"]})
+    assert [row["g"]["value"] for row in json_rows(r)] == [G2]
+    assert r.headers[EMPTY] == f"<{EX}none>"
+    # Graph forms too, and the header carries a non-ASCII IRI as a URI.
+    r = httpx.get(
+        base,
+        params={"query": CONSTRUCT_P, "default-graph-uri": [f"{EX}été", f"{EX}x"]},
+        headers={"Accept": "application/n-triples"},
+    )
+    assert r.status_code == 200 and r.content == b""
+    assert r.headers[EMPTY] == f"<{EX}%C3%A9t%C3%A9>, <{EX}x>"
+    # Graphs that all exist: no header.
+    r = httpx.get(base, params={"query": "ASK {}", "default-graph-uri": G1})
+    assert r.status_code == 200 and EMPTY not in r.headers
+
+
 def test_bad_graph_iri_is_400(base: str) -> None:
     body = problem(
         httpx.get(base, params={"query": SELECT_P, "default-graph-uri": "not an iri"}), 400
