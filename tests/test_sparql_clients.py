@@ -44,9 +44,6 @@ ASK_FALSE = f"ASK {{ <{CONTROL}> <{SKOS}broader> <{ISO}/A.5> }}"
 CONSTRUCT = f"""CONSTRUCT {{ ?c <{SKOS}notation> ?n }}
 WHERE {{ ?c <{SKOS}broader> <{ISO}/A.6.2> ; <{SKOS}notation> ?n }}"""
 DESCRIBE = f"DESCRIBE <{CONTROL}>"
-ITEM_1_PENDING = pytest.mark.xfail(
-    strict=False, reason="needs issue-14 item 1, on branch sparql-protocol"
-)
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +98,6 @@ def test_sparqlwrapper_ask_construct_describe(endpoint: str) -> None:
         check(rdflib.Graph().parse(data=turtle, format="turtle"))
 
 
-@ITEM_1_PENDING
 def test_sparqlwrapper_unknown_default_graph_is_empty(endpoint: str) -> None:
     client = SPARQLWrapper(endpoint)
     client.setQuery(SELECT)
@@ -133,7 +129,6 @@ def test_rdflib_sparqlstore(endpoint: str) -> None:
     check_describe(described)
 
 
-@ITEM_1_PENDING
 def test_rdflib_sparqlstore_unknown_default_graph_is_empty(endpoint: str) -> None:
     assert list(remote_graph(endpoint).query(SELECT_FROM_UNKNOWN)) == []
 
@@ -213,7 +208,6 @@ def test_jena_rsparql(endpoint: str, jena_classpath: str) -> None:
         check(rdflib.Graph().parse(data=run(query, "ttl"), format="turtle"))
 
 
-@ITEM_1_PENDING
 def test_jena_rsparql_unknown_default_graph_is_empty(endpoint: str, jena_classpath: str) -> None:
     out = rsparql(jena_classpath, endpoint, SELECT_FROM_UNKNOWN, "json")
     rows = json.loads(out)["results"]["bindings"]

@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from aims_graph.api.problems import ProblemError
-from aims_graph.api.sparql import negotiate
+from aims_graph.api.sparql.negotiation import negotiate
 from aims_graph.config import Settings
 
 JSON: Final = "application/json"

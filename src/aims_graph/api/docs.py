@@ -9,7 +9,8 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from aims_graph.api.common import cached
-from aims_graph.api.sparql import ProblemError, negotiate
+from aims_graph.api.problems import ProblemError
+from aims_graph.api.sparql.negotiation import negotiate
 from aims_graph.config import Settings
 from aims_graph.exports.describe import describe, render_html
 from aims_graph.exports.ontology_docs import OntologyDocs

@@ -8,7 +8,7 @@ from typing import Final
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from aims_graph.api.sparql import ProblemError
+from aims_graph.api.problems import ProblemError
 from aims_graph.exports import ExportInputError, Format, What, run_export
 from aims_graph.service import Graph
 

@@ -13,7 +13,7 @@ from aims_graph.api.orgs.auth import Authenticator
 from aims_graph.api.orgs.params import DATA_TYPES, UPLOAD_TYPES, KindQuery, OrgIdPath
 from aims_graph.api.orgs.responses import PRIVATE, private_json
 from aims_graph.api.problems import ProblemError
-from aims_graph.api.sparql import negotiate
+from aims_graph.api.sparql.negotiation import negotiate
 from aims_graph.orgdata.problems import OrgDataError
 from aims_graph.orgdata.service import UploadMode, UploadTooLargeError
 from aims_graph.orgdata.sheet_specs import SHEETS

@@ -12,7 +12,7 @@ from fastapi.responses import Response
 
 from aims_graph.api.orgs.params import REPORT_TYPES
 from aims_graph.api.problems import ProblemError
-from aims_graph.api.sparql import negotiate
+from aims_graph.api.sparql.negotiation import negotiate
 from aims_graph.orgdata.registry import Organisation
 
 PRIVATE: Final = {"Cache-Control": "private, no-store"}

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from aims_graph.api.sparql_text import from_clauses, query_shape
+from aims_graph.api.sparql.text import from_clauses, query_shape
 from aims_graph.service import Graph
 from aims_graph.store import OxigraphStore
 from aims_graph.store.graphs import SYSTEM_GRAPHS, public_graphs

@@ -1,8 +1,8 @@
 """The public SPARQL 1.1 Protocol endpoint at /sparql: read-only, limited, content-negotiated.
 
-The work is shared out: sparql_text reads the query text, sparql_negotiation picks the media
-type, sparql_dataset decides which graphs a request reads, sparql_engine runs the query and
-sparql_description answers GET /sparql without a query. This module is the HTTP side.
+The work is shared out: ``text`` reads the query text, ``negotiation`` picks the media type,
+``dataset`` decides which graphs a request reads, ``engine`` runs the query and ``description``
+answers GET /sparql without a query. This module is the HTTP side.
 """
 
 from __future__ import annotations
@@ -18,23 +18,19 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-# These names stay importable from here, where they lived before the module was split.
-from aims_graph.api.problems import PROBLEM_BASE as PROBLEM_BASE
-from aims_graph.api.problems import ProblemError as ProblemError
-from aims_graph.api.sparql_dataset import EMPTY_GRAPHS_HEADER as EMPTY_GRAPHS_HEADER
-from aims_graph.api.sparql_dataset import Dataset as Dataset
-from aims_graph.api.sparql_dataset import scoped_dataset as scoped_dataset
-from aims_graph.api.sparql_description import html_page, service_description
-from aims_graph.api.sparql_engine import SparqlEndpoint as SparqlEndpoint
-from aims_graph.api.sparql_engine import store_problem
-from aims_graph.api.sparql_negotiation import GRAPH_ACCEPT as GRAPH_ACCEPT
-from aims_graph.api.sparql_negotiation import RESULTS_ACCEPT as RESULTS_ACCEPT
-from aims_graph.api.sparql_negotiation import SD_ACCEPT, not_acceptable, text_media
-from aims_graph.api.sparql_negotiation import negotiate as negotiate
-from aims_graph.api.sparql_negotiation import parse_accept as parse_accept
-from aims_graph.api.sparql_text import from_clauses as from_clauses
-from aims_graph.api.sparql_text import keywords as keywords
-from aims_graph.api.sparql_text import query_shape as query_shape
+from aims_graph.api.problems import ProblemError
+from aims_graph.api.sparql.dataset import Dataset, scoped_dataset
+from aims_graph.api.sparql.description import html_page, service_description
+from aims_graph.api.sparql.engine import SparqlEndpoint, store_problem
+from aims_graph.api.sparql.negotiation import (
+    GRAPH_ACCEPT,
+    RESULTS_ACCEPT,
+    SD_ACCEPT,
+    negotiate,
+    not_acceptable,
+    text_media,
+)
+from aims_graph.api.sparql.text import query_shape
 from aims_graph.config import Settings
 from aims_graph.service import Graph
 from aims_graph.store import StoreError

@@ -8,7 +8,7 @@ import threading
 import pyoxigraph as ox
 
 from aims_graph.api.problems import ProblemError
-from aims_graph.api.sparql_dataset import Dataset, PublicGraphs
+from aims_graph.api.sparql.dataset import Dataset, PublicGraphs
 from aims_graph.config import Settings
 from aims_graph.service import Graph
 from aims_graph.store import OxigraphStore, QuerySyntaxError, StoreError
