@@ -164,11 +164,23 @@ def test_compare_route_on_the_real_curated_clause_set(client: httpx.Client) -> N
     assert len(first_only) == body["first_only"]
 
 
-def test_compare_route_refuses_a_bad_side_with_a_problem(client: httpx.Client) -> None:
+def test_compare_route_answers_an_unknown_side_with_404(client: httpx.Client) -> None:
     r = client.get("/compare", params={"first": "nope", "second": f"derived:{A}>{C}"})
-    assert r.status_code == 400
+    assert r.status_code == 404
     assert r.headers["content-type"].startswith("application/problem+json")
     assert "no mapping set 'nope'" in r.json()["detail"]
+    r = client.get("/compare", params={"first": f"stated:{A}>nowhere-1", "second": "x"})
+    assert r.status_code == 404 and "nowhere-1" in r.json()["detail"]
+
+
+def test_compare_route_refuses_a_malformed_or_mismatched_side(client: httpx.Client) -> None:
+    r = client.get("/compare", params={"first": f"stated:{A}", "second": f"derived:{A}>{C}"})
+    assert r.status_code == 422
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert "first" in r.text
+    r = client.get("/compare", params={"first": f"stated:{A}>{C}", "second": f"stated:{A}>{X}"})
+    assert r.status_code == 400
+    assert "compare sets of the same two editions" in r.json()["detail"]
 
 
 def test_compare_command(monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None:

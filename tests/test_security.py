@@ -188,8 +188,14 @@ def test_rate_limit_per_organisation(base: str) -> None:
     statuses = [httpx.get(f"{base}/orgs/busy", headers=key).status_code for _ in range(32)]
     assert statuses[:29] == [200] * 29
     assert statuses[-1] == 429
-    r = httpx.get(f"{base}/sparql", params={"query": "ASK {}"}, headers=key)
-    assert r.status_code == 429 and int(r.headers["retry-after"]) >= 1
+    # The same bucket holds /sparql back. It refills at 0.5 requests/s, so on a loaded machine one
+    # request may slip through between the two loops: a few tries, not one, keep this exact.
+    answers = [
+        httpx.get(f"{base}/sparql", params={"query": "ASK {}"}, headers=key) for _ in range(4)
+    ]
+    assert {r.status_code for r in answers} <= {200, 429}
+    limited = [r for r in answers if r.status_code == 429]
+    assert len(limited) >= 3 and int(limited[0].headers["retry-after"]) >= 1
     # Other organisations and anonymous callers are not held back.
     other = _register(base, "calm")
     assert httpx.get(f"{base}/orgs/calm", headers=other).status_code == 200

@@ -12,6 +12,10 @@ from aims_graph.api.common import PROBLEM_RESPONSES, render
 from aims_graph.views import ViewIndex
 from aims_graph.views.compare import comparison
 
+#: A set id, or stated:A>C / derived:A>C[@X]; the domain checks that the names exist.
+SIDE_PATTERN = (
+    r"^\s*(?:(?:stated|derived):[^\s>@:]+>[^\s>@:]+(?:@[^\s>@:]+)?|[A-Za-z0-9][\w.-]*)\s*$"
+)
 SIDE_HELP = (
     "A mapping set id, stated:A>C (every stated mapping from edition A to C) or derived:A>C "
     "(chains of stated mappings; derived:A>C@X through edition X only)."
@@ -93,6 +97,7 @@ def compare_router(views: ViewIndex) -> APIRouter:
             Query(
                 min_length=1,
                 max_length=200,
+                pattern=SIDE_PATTERN,
                 description=SIDE_HELP,
                 examples=["iso42001-2023--iso27001-2022-clauses"],
             ),
@@ -102,6 +107,7 @@ def compare_router(views: ViewIndex) -> APIRouter:
             Query(
                 min_length=1,
                 max_length=200,
+                pattern=SIDE_PATTERN,
                 description=SIDE_HELP,
                 examples=["derived:iso42001-2023>iso27001-2022@iso27701-2025"],
             ),

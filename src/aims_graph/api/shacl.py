@@ -80,11 +80,31 @@ def _run(files: dict[str, tuple[str, bytes]], max_triples: int, fmt: str) -> byt
     return render(_validate(data, shapes), fmt)
 
 
+#: The body the route reads itself (it streams the upload under the limits, so FastAPI does not).
+_BODY: Final = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "data": {"type": "string", "format": "binary"},
+                        "shapes": {"type": "string", "format": "binary"},
+                    },
+                    "required": ["data", "shapes"],
+                }
+            }
+        },
+    }
+}
+
+
 def shacl_router(settings: Settings) -> APIRouter:
     """The general SHACL validation route."""
     router = APIRouter(tags=["shacl"])
 
-    @router.post(SHACL_PATH)
+    @router.post(SHACL_PATH, openapi_extra=_BODY)
     async def validate(request: Request) -> Response:
         """Validate the ``data`` file against the ``shapes`` file; answer the report."""
         fmt = _report_format(request.headers.get("accept", "*/*"))

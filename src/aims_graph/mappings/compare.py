@@ -33,7 +33,11 @@ MAX_HOPS: Final = 2
 
 
 class CompareInputError(ValueError):
-    """A side names no set or editions, or the two sides do not link the same editions."""
+    """A side is malformed, or the two sides do not link the same editions."""
+
+
+class UnknownSideError(CompareInputError):
+    """A side names a mapping set or an edition that does not exist."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +82,7 @@ def _editions(text: str, spec: str) -> tuple[str, str, str | None]:
     try:
         return framework(a).slug, framework(c).slug, framework(via).slug if via else None
     except KeyError as exc:
-        raise CompareInputError(f"{spec!r}: {exc.args[0]}") from None
+        raise UnknownSideError(f"{spec!r}: {exc.args[0]}") from None
 
 
 def _stated(graph: MappingGraph, spec: str, mapping_set: str | None, a: str, c: str) -> Side:
@@ -141,7 +145,7 @@ def side(graph: MappingGraph, spec: str, orient: tuple[str, str] | None = None) 
         if e.mapping_set == set_iri and e.inverse_of is None and ends[0] and ends[1]:
             pairs.add((ends[0], ends[1]))
     if not pairs:
-        raise CompareInputError(
+        raise UnknownSideError(
             f"no mapping set {text!r}; use a set id (see /mappings), stated:A>C or derived:A>C[@X]"
         )
     a, c = sorted(pairs)[0]
