@@ -149,7 +149,7 @@ def run(quick: bool) -> list[Result]:
 
 def main() -> None:
     """Run the benchmarks, print the tables and write them."""
-    from bench import http_load, synthetic_bench, validation
+    from bench import http_load, shacl_core, synthetic_bench, validation
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="few repeats (CI)")
@@ -167,6 +167,7 @@ def main() -> None:
         "Synthetic graphs of 5, 50 and 200 frameworks", table(synthetic_bench.results(ns.quick))
     )
     section("SHACL validation of organisation data", table(validation.results(ns.quick)))
+    section("SHACL Core engine on a generic shapes mix", table(shacl_core.results(ns.quick)))
     seconds, connections = (2.0, 8) if ns.quick else (10.0, 8)
     load = http_load.run(seconds=seconds, connections=connections)
     section("HTTP under load", http_load.table(load, connections, seconds))

@@ -8,6 +8,7 @@ by structure (paths by their SPARQL form, blank-node shapes by their path) rathe
 
 from __future__ import annotations
 
+import fcntl
 import shutil
 import subprocess
 import sys
@@ -26,21 +27,30 @@ from aims_graph.validation.paths import path_text
 
 PYSHACL: Final = "pyshacl==0.40.1"
 CACHE: Final = Path(__file__).resolve().parents[1] / ".cache" / "w3c"
-SUITE_DIR: Final = "pyshacl-0.40.1/test/resources/sht_tests/core"
+SUITES: Final = CACHE / "sht_tests-0.40.1"
+_IN_SDIST: Final = "pyshacl-0.40.1/test/resources/sht_tests/"
 MF: Final = "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#"
 SHT: Final = "http://www.w3.org/ns/shacl-test#"
+FAILURE: Final = URIRef(SHT + "Failure")
 
 
 class SuiteUnavailableError(RuntimeError):
     """PyPI could not be reached to download the suite."""
 
 
-def suite_root() -> Path:
-    """The folder of the core suite, downloading the sdist first if needed."""
-    root = CACHE / SUITE_DIR
-    if (root / "manifest.ttl").exists():
-        return root
+def suite_root(kind: str = "core") -> Path:
+    """The folder of one suite (``core`` or ``sparql``), downloading the sdist first if needed."""
+    root = SUITES / kind
     CACHE.mkdir(parents=True, exist_ok=True)
+    with (CACHE / ".lock").open("w") as lock:
+        # Test workers may ask at once; one downloads, the others wait and reuse it.
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (root / "manifest.ttl").exists():
+            _download()
+    return root
+
+
+def _download() -> None:
     with tempfile.TemporaryDirectory(dir=CACHE) as tmp:
         cmd = [
             sys.executable,
@@ -60,13 +70,10 @@ def suite_root() -> Path:
         if done.returncode != 0 or not sdists:
             raise SuiteUnavailableError(f"pip download {PYSHACL} failed: {done.stderr[-500:]}")
         with tarfile.open(sdists[0]) as tar:
-            members = [m for m in tar.getmembers() if m.name.startswith(SUITE_DIR) and m.isfile()]
+            members = [m for m in tar.getmembers() if m.name.startswith(_IN_SDIST) and m.isfile()]
             tar.extractall(tmp, members=members, filter="data")
-        target = Path(tmp) / "pyshacl-0.40.1"
-        if not (CACHE / "pyshacl-0.40.1").exists():
-            # Another worker may have won the race; either copy is the same.
-            shutil.move(str(target), str(CACHE / "pyshacl-0.40.1"))
-    return root
+        shutil.rmtree(SUITES, ignore_errors=True)
+        shutil.move(str(Path(tmp) / _IN_SDIST), str(SUITES))
 
 
 @dataclass

@@ -28,6 +28,26 @@ from aims_graph.validation.general import validate_files as _validate
 SHACL_PATH: Final = "/shacl/validate"
 _BY_MEDIA: Final = {media: fmt for fmt, media in REPORT_TYPES.items()}
 _FIELDS: Final = ("data", "shapes")
+_BODY: Final = {
+    "required": True,
+    "description": "A 'data' and a 'shapes' file (the file name's suffix tells the format: "
+    ".ttl, .jsonld, .nt).",
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "properties": {f: {"type": "string", "format": "binary"} for f in _FIELDS},
+                "required": list(_FIELDS),
+            }
+        }
+    },
+}
+_OK: Final = {
+    200: {
+        "description": "The W3C validation report (conforming or not)",
+        "content": {media: {} for media in REPORT_TYPES.values()},
+    }
+}
 
 
 def _report_format(accept: str) -> str:
@@ -80,31 +100,11 @@ def _run(files: dict[str, tuple[str, bytes]], max_triples: int, fmt: str) -> byt
     return render(_validate(data, shapes), fmt)
 
 
-#: The body the route reads itself (it streams the upload under the limits, so FastAPI does not).
-_BODY: Final = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "properties": {
-                        "data": {"type": "string", "format": "binary"},
-                        "shapes": {"type": "string", "format": "binary"},
-                    },
-                    "required": ["data", "shapes"],
-                }
-            }
-        },
-    }
-}
-
-
 def shacl_router(settings: Settings) -> APIRouter:
     """The general SHACL validation route."""
     router = APIRouter(tags=["shacl"])
 
-    @router.post(SHACL_PATH, openapi_extra=_BODY)
+    @router.post(SHACL_PATH, openapi_extra={"requestBody": _BODY}, responses=_OK)  # type: ignore[arg-type]
     async def validate(request: Request) -> Response:
         """Validate the ``data`` file against the ``shapes`` file; answer the report."""
         fmt = _report_format(request.headers.get("accept", "*/*"))

@@ -101,8 +101,18 @@ def _rows(
 
 def validate_shacl(data: Graph, shapes: Graph) -> ShaclReport:
     """Validate ``data`` against ``shapes`` (both left unchanged)."""
-    checks, fallback, tops = compile_checks(shapes)
     store, forms = store_of(data)
+    return validate_store(store, forms, shapes, data)
+
+
+def validate_store(
+    store: ox.Store, forms: dict[ox.Literal, Literal], shapes: Graph, data: Graph | None
+) -> ShaclReport:
+    """Validate the data in a store (see :func:`store_of`); ``data`` is for the fallback.
+
+    Without ``data``, a shape that needs the fallback raises :class:`UnsupportedShapeError`.
+    """
+    checks, fallback, tops = compile_checks(shapes)
     rows: list[ResultRow] = []
     failed: set[Node] = set()
     by_top: dict[Node, list[ResultRow]] = {}
@@ -118,8 +128,12 @@ def validate_shacl(data: Graph, shapes: Graph) -> ShaclReport:
         if top not in failed:
             rows += found
     if fallback:
+        if data is None:
+            raise UnsupportedShapeError(
+                f"shapes need the pyshacl fallback: {sorted(map(str, fallback))}"
+            )
         rows += run_fallback(data, shapes, set(fallback), tops)
     return ShaclReport(dedupe(rows), fallback, len(checks))
 
 
-__all__ = ["ShaclReport", "compile_checks", "validate_shacl"]
+__all__ = ["ShaclReport", "compile_checks", "validate_shacl", "validate_store"]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Final
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import SH
 from rdflib.term import Node
 
 from aims_graph.validation.core_constraints import (
@@ -123,7 +123,9 @@ class CoreCompiler:
 
     def _custom_parameters(self) -> set[Node]:
         out: set[Node] = set()
-        for comp in self.g.subjects(RDF.type, SH.ConstraintComponent):
+        # Any node with sh:parameter is a component, whatever subclass of sh:ConstraintComponent
+        # it is typed with.
+        for comp in set(self.g.subjects(SH.parameter, None)):
             for param in self.g.objects(comp, SH.parameter):
                 out.update(self.g.objects(param, SH.path))
         return out

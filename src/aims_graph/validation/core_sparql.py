@@ -21,6 +21,10 @@ _THIS: Final = re.compile(r"\$this\b")
 _PATH: Final = re.compile(r"\$PATH\b")
 _CURRENT: Final = re.compile(r"\$currentShape\b")
 _SELECT: Final = re.compile(r"\bSELECT\b", re.IGNORECASE)
+_SCOPED: Final = re.compile(
+    r"\b(UNION|MINUS|OPTIONAL|VALUES|SERVICE|BIND|GRAPH)\b|\bAS\s+[?$]", re.IGNORECASE
+)
+_EXISTS: Final = re.compile(r"\bEXISTS\s*\{", re.IGNORECASE)
 
 
 def prefixes(g: Graph, holder: Node) -> str:
@@ -34,6 +38,18 @@ def prefixes(g: Graph, holder: Node) -> str:
     return "\n".join(sorted(lines))
 
 
+def _check_prebinding(shape: Node, query: str) -> None:
+    """Refuse queries where a target pattern in the outer group is not SHACL's pre-binding."""
+    scoped = _SCOPED.search(query)
+    if scoped is not None:
+        raise UnsupportedShapeError(f"sh:sparql of {shape} has {scoped[0]}")
+    # Only the outer group and EXISTS bodies (which see the outer bindings) may hold braces:
+    # a nested group is evaluated on its own, where $this would not be bound yet.
+    braces = query.count("{")
+    if braces != 1 + len(_EXISTS.findall(query)):
+        raise UnsupportedShapeError(f"sh:sparql of {shape} has nested groups")
+
+
 def sparql_query(g: Graph, shape: Node, constraint: Node) -> str:
     """The constraint's query with ``%TARGET%`` where the target pattern goes."""
     text = g.value(constraint, SH.select)
@@ -45,6 +61,7 @@ def sparql_query(g: Graph, shape: Node, constraint: Node) -> str:
     if len(_SELECT.findall(query)) != 1:
         # A sub-select would not see the target pattern placed in the outer group.
         raise UnsupportedShapeError(f"sh:sparql of {shape} has a sub-select")
+    _check_prebinding(shape, query)
     path = g.value(shape, SH.path)
     if "$PATH" in query:
         if path is None:
