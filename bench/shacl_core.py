@@ -17,6 +17,7 @@ from rdflib import BNode, Graph
 from aims_graph.validation.core import ShaclReport, validate_store
 from aims_graph.validation.fallback import run_fallback
 from aims_graph.validation.terms import store_of
+from bench.rudof import rudof_runner
 from bench.timing import Result, Timing, measure
 
 EX: Final = "http://example.org/bench#"
@@ -83,19 +84,6 @@ def _timed(fn: Callable[[], object]) -> tuple[Timing, object]:
     return Timing(seconds, seconds, 1), out
 
 
-def _rudof(nt: str) -> Callable[[], int]:
-    import pyrudof
-
-    rudof = pyrudof.Rudof(pyrudof.RudofConfig())
-    rudof.read_data(nt, format=pyrudof.RDFFormat.NTriples)
-    rudof.read_shacl(SHAPES, format=pyrudof.ShaclFormat.Turtle)
-
-    def run() -> int:
-        return len(rudof.validate_shacl())
-
-    return run
-
-
 def _one_size(triples: int, runs: int, pyshacl: bool) -> list[Result]:
     nt = synthetic_people(triples)
     data = Graph().parse(data=nt, format="nt")
@@ -107,7 +95,7 @@ def _one_size(triples: int, runs: int, pyshacl: bool) -> list[Result]:
 
     report = ours_fn()
     assert not report.fallback, report.fallback
-    rudof = _rudof(nt)
+    rudof = rudof_runner(nt, SHAPES)
     rudof_count = rudof()
     assert rudof_count == len(report.rows), (rudof_count, len(report.rows))
     ours = measure(ours_fn, runs)
