@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Final
 
 from rdflib import Graph
+from rdflib.namespace import SH
 
+from aims_graph.namespaces import AIMS
 from aims_graph.orgdata.importer import RDF_FORMATS, check_org_id
 from aims_graph.orgdata.model import org_shapes_graph_iri
 from aims_graph.store import Store
@@ -77,6 +79,8 @@ def load_shapes_graph(store: Store, org_id: str) -> Graph:
     """The organisation's stored shapes (empty when it has none)."""
     target = org_shapes_graph_iri(org_id)
     g = Graph()
+    g.bind("sh", SH)
+    g.bind("aims", AIMS)
     if target in store.graphs():
         g.parse(data=store.dump_graph(target, NT), format="nt")
     return g
