@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from aims_graph.cli.session import err, fail, graph_session, print_json
 from aims_graph.orgdata.policy_shapes import PolicyShapesError
@@ -57,9 +58,9 @@ def put(
             result = service.put_shapes(org_id, sources)
         except PolicyShapesError as exc:
             for p in exc.problems:
-                err.print(f"[red]✗[/] {p}", highlight=False)
+                err.print(f"[red]✗[/] {escape(str(p))}", highlight=False, emoji=False)
                 if p.fix:
-                    err.print(f"  fix: {p.fix}", highlight=False)
+                    err.print(f"  fix: {escape(p.fix)}", highlight=False, emoji=False)
             raise fail(f"{len(exc.problems)} problem(s) in the shapes; nothing was stored") from exc
         except UploadTooLargeError as exc:
             raise fail(str(exc)) from exc
