@@ -368,3 +368,22 @@ def test_delete_shapes_then_validation_runs_the_project_rules_only(
     assert org_shapes_graph_iri("shortlived") in store.graphs()
     assert http.delete("/orgs/shortlived", headers=bearer(key)).status_code == 204
     assert org_shapes_graph_iri("shortlived") not in store.graphs()
+
+
+def test_words_in_string_literals_are_not_refused(
+    http: httpx.Client, key: str, uploaded: dict[str, Any]
+) -> None:
+    """SERVICE and FROM are refused as keywords, not as words of a string the query compares."""
+    text = (
+        "ex:R a sh:NodeShape ; aims:enforces iso42001:A.7.3 ; sh:targetClass aims:AISystem ;"
+        ' sh:sparql [ sh:select """SELECT $this WHERE { $this rdfs:comment ?c .'
+        ' FILTER(CONTAINS(?c, "bureau") || ?c = "data from a service") }""" ;'
+        " sh:prefixes ex: ] . ex: sh:declare [ sh:prefix 'rdfs' ;"
+        " sh:namespace 'http://www.w3.org/2000/01/rdf-schema#'^^<http://www.w3.org/2001/XMLSchema#anyURI> ] ."
+    )
+    key2 = register(http, "wordy", retarget("wordy"))
+    r = http.put("/orgs/wordy/shapes", content=(PREFIXES + text).encode(), headers=ttl(key2))
+    assert r.status_code == 200, r.text
+    data = Graph().parse(data=retarget("wordy"), format="turtle")
+    want = {("R", str(s)) for s, c in data.subject_objects(RDFS.comment) if "bureau" in str(c)}
+    assert want and policy_findings(validation(http, "wordy", key2)) == want

@@ -24,7 +24,7 @@ from aims_graph.validation.context import ValidationContext
 from aims_graph.validation.core import ShaclReport, validate_store
 from aims_graph.validation.fast import new_store
 from aims_graph.validation.paths import UnsupportedShapeError, path_text
-from aims_graph.validation.policy_check import rule_nodes
+from aims_graph.validation.policy_check import owner_of, rule_nodes
 from aims_graph.validation.reference import term_text
 from aims_graph.validation.report import (
     LABELS_QUERY,
@@ -96,6 +96,10 @@ def _owners(shapes: Graph, shape: Node, rules: dict[str, PolicyRule]) -> list[Po
     if str(shape) in rules and isinstance(shape, URIRef):
         return [rules[str(shape)]]
     holders = {h for h in shapes.subjects(SH.property, shape) if str(h) in rules}
+    if not holders:
+        # Deeper nesting: the nearest named shape holding it, so no result goes unreported.
+        named, _via = owner_of(shapes, shape)
+        holders = {URIRef(named)} if named in rules else set()
     return [rules[str(h)] for h in sorted(holders, key=str)]
 
 
@@ -125,7 +129,7 @@ def _findings(
     for row in rows:
         node = term_text(row.focus)
         path = path_text(row.path_graph, row.path) if row.path_graph is not None else None
-        for rule in _owners(shapes, row.shape, rules) or []:
+        for rule in _owners(shapes, row.shape, rules):
             message = rule.message or "; ".join(str(m) for m in row.messages)
             out.append(
                 Finding(

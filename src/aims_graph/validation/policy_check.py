@@ -37,7 +37,12 @@ from aims_graph.validation.shapes import LAW_MODES, bind_parameters
 PROJECT_SHAPES: Final = BASE + "shapes/"
 #: Most problems reported for one upload.
 MAX_PROBLEMS: Final = 100
-_FETCHING: Final = re.compile(r"\b(SERVICE|FROM)\b", re.IGNORECASE)
+#: SERVICE or FROM (NAMED) followed by what they would fetch: an IRI, a prefixed name or a
+#: variable. Words in string literals ("data from bureau") are not followed by one of these.
+_FETCHING: Final = re.compile(
+    r"\b(SERVICE(?:\s+SILENT)?|FROM(?:\s+NAMED)?)\s*(?:<|[?$]|[A-Za-z][\w.-]*:|:)",
+    re.IGNORECASE,
+)
 _QUERY_PROPS: Final = (SH.select, SH.ask, SH.construct, SH.update)
 _meta_lock = threading.Lock()
 _meta: list[Graph] = []
@@ -211,7 +216,8 @@ def _fetch_problems(shapes: Graph) -> list[ShapeProblem]:
                     ShapeProblem(
                         shape,
                         f"{via} {prop}".strip(),
-                        f"the SPARQL text uses {m.group(1).upper()}, which could fetch data "
+                        f"the SPARQL text uses {m.group(1).split()[0].upper()}, which could "
+                        "fetch data "
                         "from elsewhere",
                         "query the organisation's data and the catalogs only",
                     )
@@ -287,6 +293,7 @@ __all__ = [
     "check_policy_shapes",
     "meta_problems",
     "node_text",
+    "owner_of",
     "rule_nodes",
     "shacl_shacl",
 ]
