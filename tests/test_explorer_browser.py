@@ -443,3 +443,36 @@ def test_organisation_dashboard(tab: Tab, api: httpx.Client, northwind_key: str)
     assert panel.locator("svg.chain").count() == len(partly["explanation"])
     assert partly["explanation"][0]["chain"][0]["comment"] in panel.inner_text()
     tab.shot("org-explanation.png")
+
+
+def test_dashboard_marks_the_organisations_own_rules(
+    tab: Tab, api: httpx.Client, northwind_key: str
+) -> None:
+    auth = {"Authorization": f"Bearer {northwind_key}"}
+    policy = Path(__file__).resolve().parents[1] / "examples" / "org" / "policy-shapes.ttl"
+    r = api.put(
+        "/orgs/northwind/shapes",
+        content=policy.read_bytes(),
+        headers={**auth, "Content-Type": "text/turtle"},
+    )
+    assert r.status_code == 200, r.text
+    try:
+        report = api.get("/orgs/northwind/validation", headers=auth).json()
+        own = [f for f in report["findings"] if f["origin"] == "organisation"]
+        assert own
+        page = tab.page
+        tab.open("#/org", "org")
+        page.evaluate("(k) => sessionStorage.setItem('aims-graph:key:northwind', k)", northwind_key)
+        tab.open("#/org/northwind?target=iso42001-2023", "org")
+        page.wait_for_selector("#validation li.finding")
+        # A finding shows once under each clause it enforces, marked as the organisation's.
+        assert page.locator("li.finding-policy").count() == sum(len(f["enforces"]) for f in own)
+        for f in own:
+            for e in f["enforces"]:
+                group = page.locator(f'.finding-group[data-clause="{e["curie"]}"]')
+                item = group.locator(f'li.finding-policy[data-rule="{f["rule"]}"]').first
+                assert "your policy" in item.inner_text()
+                assert e["notation"] in item.locator(".enforces").inner_text()
+        tab.shot("org-policy.png")
+    finally:
+        assert api.delete("/orgs/northwind/shapes", headers=auth).status_code == 204

@@ -26,6 +26,7 @@ from aims_graph.build import loader
 from aims_graph.config import Settings
 from aims_graph.coverage import CoverageEngine
 from aims_graph.orgdata import import_files, org_graph_iri
+from aims_graph.orgdata.model import org_shapes_graph_iri
 from aims_graph.service import Graph
 from aims_graph.store import OxigraphStore, Store
 from aims_graph.store.graphs import ORG_REGISTRY_GRAPH
@@ -42,6 +43,15 @@ B_TTL = f"""
 <https://w3id.org/aims-graph/org/bravo/system/s1> a aims:AISystem ;
     aims:name "{MARKER} system" ; rdfs:label "{MARKER} system" ;
     aims:organisation <https://w3id.org/aims-graph/org/bravo/organisation/bravo> .
+""".encode()
+#: Organisation B's policy shapes, carrying the marker too.
+B_SHAPES_TTL = f"""
+@prefix aims: <https://w3id.org/aims-graph/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+<https://bravo.example/rules#OwnerShape> a sh:NodeShape ; rdfs:label "{MARKER} rule" ;
+    aims:enforces <https://w3id.org/aims-graph/id/iso42001-2023/A.3.2> ;
+    sh:targetClass aims:AISystem ; sh:property [ sh:path aims:owner ; sh:minCount 1 ] .
 """.encode()
 
 
@@ -95,6 +105,12 @@ def keys(http: httpx.Client) -> dict[str, str]:
     b = register(http, "bravo", "Bravo")
     r = http.put(
         "/orgs/bravo/data", content=B_TTL, headers={**auth(b), "Content-Type": "text/turtle"}
+    )
+    assert r.status_code == 200, r.text
+    r = http.put(
+        "/orgs/bravo/shapes",
+        content=B_SHAPES_TTL,
+        headers={**auth(b), "Content-Type": "text/turtle"},
     )
     assert r.status_code == 200, r.text
     return {"a": a, "b": b}
@@ -410,7 +426,14 @@ def test_templates(http: httpx.Client) -> None:
 
 B_GRAPH = org_graph_iri("bravo")
 B_NODE = "https://w3id.org/aims-graph/org/bravo/system/s1"
+B_SHAPES = org_shapes_graph_iri("bravo")
 PROBES: list[dict[str, Any]] = [
+    {"query": f"SELECT * WHERE {{ GRAPH <{B_SHAPES}> {{ ?s ?p ?o }} }}"},
+    {"query": f"SELECT * FROM <{B_SHAPES}> WHERE {{ ?s ?p ?o }}"},
+    {"query": f"SELECT * FROM NAMED <{B_SHAPES}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"},
+    {"query": "SELECT * WHERE { ?s ?p ?o }", "default-graph-uri": B_SHAPES},
+    {"query": "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }", "named-graph-uri": B_SHAPES},
+    {"query": "SELECT * WHERE { GRAPH ?g { ?s a <http://www.w3.org/ns/shacl#NodeShape> } }"},
     {"query": "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"},
     {"query": "SELECT * WHERE { ?s ?p ?o FILTER(CONTAINS(STR(?o), 'Zebra')) }"},
     {"query": "SELECT * WHERE { GRAPH ?g { ?s ?p ?o FILTER(CONTAINS(STR(?o), 'Zebra')) } }"},
@@ -432,13 +455,20 @@ PROBES: list[dict[str, Any]] = [
 ]
 
 
-LEAK_SIGNS = (MARKER, "org/bravo", "secretHash", "system/organisations", "system/key/")
+LEAK_SIGNS = (
+    MARKER,
+    "org/bravo",
+    "bravo.example",
+    "secretHash",
+    "system/organisations",
+    "system/key/",
+)
 
 
 def _leaks(text: str, probe: dict[str, Any] | None = None) -> bool:
     """True when a response shows B's data or the registry beyond what the request itself named."""
     asked = " ".join(str(v) for v in (probe or {}).values())
-    for iri in (B_GRAPH, B_NODE, ORG_REGISTRY_GRAPH):
+    for iri in (B_SHAPES, B_GRAPH, B_NODE, ORG_REGISTRY_GRAPH):
         # An IRI the request named (also as a prefixed name) may be echoed in an error.
         if iri in asked or iri.rsplit("/", 1)[-1] in asked:
             text = text.replace(iri, "")
@@ -479,22 +509,30 @@ def test_another_organisations_graph_reads_like_an_absent_one(
         {"query": "SELECT * WHERE { GRAPH ?g { } }", "named-graph-uri": ["G", "G"]},
     ]
     for ask in asks:
-        answers = []
-        for graph in (B_GRAPH, absent):
-            params = {
-                k: [x.replace("G", graph) for x in v]
-                if isinstance(v, list)
-                else v.replace("<G>", f"<{graph}>")
-                if k == "query"
-                else graph
-                for k, v in ask.items()
-            }
-            r = http.get("/sparql", params=params, headers=headers)
-            assert r.status_code == 200, (ask, r.text)
-            assert r.headers["AIMS-Graph-Empty-Graphs"] == f"<{graph}>", ask
-            answers.append((r.content, r.headers["content-type"]))
-        assert answers[0] == answers[1], ask
-        assert MARKER not in answers[0][0].decode()
+        for graph, other in ((B_GRAPH, absent), (B_SHAPES, org_shapes_graph_iri("nosuchorg"))):
+            _same_answer(http, headers, ask, graph, other)
+
+
+def _same_answer(
+    http: httpx.Client, headers: dict[str, str], ask: dict[str, Any], *graphs: str
+) -> None:
+    """Each graph named in the ask gets the very same answer (bar the header naming it)."""
+    answers = []
+    for graph in graphs:
+        params = {
+            k: [x.replace("G", graph) for x in v]
+            if isinstance(v, list)
+            else v.replace("<G>", f"<{graph}>")
+            if k == "query"
+            else graph
+            for k, v in ask.items()
+        }
+        r = http.get("/sparql", params=params, headers=headers)
+        assert r.status_code == 200, (ask, r.text)
+        assert r.headers["AIMS-Graph-Empty-Graphs"] == f"<{graph}>", ask
+        answers.append((r.content, r.headers["content-type"]))
+    assert answers[0] == answers[1], ask
+    assert MARKER not in answers[0][0].decode()
 
 
 def test_own_graph_is_readable_with_the_key(http: httpx.Client, keys: dict[str, str]) -> None:
@@ -530,6 +568,9 @@ def test_own_graph_is_readable_with_the_key(http: httpx.Client, keys: dict[str, 
 ORG_ROUTES = [
     ("get", "/orgs/bravo"),
     ("get", "/orgs/bravo/data"),
+    ("get", "/orgs/bravo/shapes"),
+    ("put", "/orgs/bravo/shapes"),
+    ("delete", "/orgs/bravo/shapes"),
     ("get", "/orgs/bravo/keys"),
     ("post", "/orgs/bravo/keys"),
     ("get", "/orgs/bravo/validation"),
@@ -557,6 +598,7 @@ def test_no_route_serves_another_organisation(http: httpx.Client, keys: dict[str
         assert r2.status_code == 404
     # bravo is still whole.
     assert http.get("/orgs/bravo", headers=auth(keys["b"])).json()["records"]["AISystem"] == 1
+    assert MARKER in http.get("/orgs/bravo/shapes", headers=auth(keys["b"])).text
 
 
 def test_public_api_is_unchanged_by_organisation_data(

@@ -125,7 +125,48 @@ def test_nothing_calls_out(base: str, recorder: tuple[str, list[str]]) -> None:
     files = {"files": ("data.rdf", rdf_xml.encode(), "application/rdf+xml")}
     r = httpx.put(f"{base}/orgs/outbound/data", files=files, headers=key)
     assert r.status_code == 422
+    _shapes_call_nowhere(base, key, url)
     assert calls == []
+
+
+def _shapes_call_nowhere(base: str, key: dict[str, str], url: str) -> None:
+    """Policy shapes neither fetch what they point at on upload nor when they are run."""
+    rule = (
+        "@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+        "@prefix aims: <https://w3id.org/aims-graph/ontology#> .\n"
+        f"<https://outbound.example/rules> owl:imports <{url}/shapes.ttl> .\n"
+        "<https://outbound.example/rules#R> a sh:NodeShape ; sh:targetClass aims:AISystem ;\n"
+        "  aims:enforces <https://w3id.org/aims-graph/id/iso42001-2023/A.3.2> ;\n"
+    )
+    refused = [
+        (
+            "text/turtle",
+            rule
+            + f' sh:sparql [ sh:select "SELECT $this WHERE {{ SERVICE <{url}/s> {{ $this ?p ?o }} }}" ] .',
+        ),
+        (
+            "text/turtle",
+            rule
+            + f' sh:sparql [ sh:select "SELECT $this FROM <{url}/g.ttl> WHERE {{ $this ?p ?o }}" ] .',
+        ),
+        ("application/ld+json", json.dumps({"@context": f"{url}/ctx.jsonld", "@id": "urn:x"})),
+    ]
+    for media, body in refused:
+        r = httpx.put(
+            f"{base}/orgs/outbound/shapes",
+            content=body.encode(),
+            headers={**key, "Content-Type": media},
+        )
+        assert r.status_code == 422, (body, r.status_code, r.text)
+    # owl:imports is stored as a plain triple, and followed neither now nor by a validation.
+    accepted = rule + " sh:property [ sh:path aims:owner ; sh:minCount 1 ] ."
+    r = httpx.put(
+        f"{base}/orgs/outbound/shapes",
+        content=accepted.encode(),
+        headers={**key, "Content-Type": "text/turtle"},
+    )
+    assert r.status_code == 200, r.text
+    assert httpx.get(f"{base}/orgs/outbound/validation", headers=key).status_code == 200
 
 
 def test_cli_validate_fetches_no_remote_context(

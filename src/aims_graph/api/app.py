@@ -53,7 +53,7 @@ def create_app(graph: Graph) -> FastAPI:
     settings = graph.settings
     service = OrgService(graph, max_upload_triples=settings.max_upload_triples)
     auth = Authenticator(service, RateLimiter(settings.rate_limit_per_minute))
-    app.include_router(sparql_router(graph, graph.settings, auth.org_graph))
+    app.include_router(sparql_router(graph, graph.settings, auth.org_graphs))
     app.include_router(orgs_router(graph.settings, auth))
     app.include_router(exports_router(graph))
     app.include_router(shacl_router(settings))

@@ -15,8 +15,8 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
-#: Routes whose bodies are organisation uploads, which get the upload limit.
-UPLOAD_SUFFIX: Final = "/data"
+#: Routes whose bodies are organisation uploads (data, policy shapes), which get the upload limit.
+UPLOAD_SUFFIX: Final = ("/data", "/shapes")
 #: Other routes whose bodies are uploads too (data and shapes to validate).
 UPLOAD_PATHS: Final = frozenset({"/shacl/validate"})
 
@@ -55,9 +55,9 @@ class RateLimiter:
 class BodyLimit:
     """ASGI middleware refusing request bodies over the limit before any route reads them.
 
-    Organisation uploads (``…/data``) may be as large as ``upload_limit``; every other body as
-    large as ``request_limit``. A declared Content-Length over the limit is refused at once; a
-    chunked body is counted as it arrives.
+    Organisation uploads (``…/data``, ``…/shapes``) may be as large as ``upload_limit``; every
+    other body as large as ``request_limit``. A declared Content-Length over the limit is
+    refused at once; a chunked body is counted as it arrives.
     """
 
     def __init__(self, app: ASGIApp, *, request_limit: int, upload_limit: int) -> None:

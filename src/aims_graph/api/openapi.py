@@ -39,7 +39,17 @@ SUCCESS_TYPES: Final[dict[tuple[str, str], tuple[str, ...]]] = {
     ("get", "/ontology"): ("text/html", *RDF_TYPES),
     ("get", "/id/{path}"): ("text/html", *RDF_TYPES),
     ("get", "/orgs/{org_id}/data"): ("text/turtle", "application/n-triples", "application/ld+json"),
-    ("get", "/orgs/{org_id}/validation"): ("application/json", "text/csv"),
+    ("get", "/orgs/{org_id}/validation"): (
+        "application/json",
+        "text/csv",
+        "text/turtle",
+        "application/ld+json",
+    ),
+    ("get", "/orgs/{org_id}/shapes"): (
+        "text/turtle",
+        "application/n-triples",
+        "application/ld+json",
+    ),
     ("get", "/orgs/{org_id}/coverage"): ("application/json", "text/csv", XLSX_MEDIA_TYPE),
     ("get", "/orgs/{org_id}/gaps"): ("application/json", "text/csv", XLSX_MEDIA_TYPE),
     ("get", "/orgs/{org_id}/soa.xlsx"): (XLSX_MEDIA_TYPE,),
@@ -114,6 +124,21 @@ UPLOAD_BODY: Final = {
 }
 
 
+SHAPES_PATH: Final = "/orgs/{org_id}/shapes"
+SHAPES_BODY: Final = {
+    "required": True,
+    "description": "SHACL shapes as multipart/form-data files (.ttl, .jsonld, .nt), or one body "
+    "in the media type it is.",
+    "content": {
+        "multipart/form-data": UPLOAD_BODY["content"]["multipart/form-data"],  # type: ignore[index]
+        **{
+            media: {"schema": {"type": "string", "format": "binary"}}
+            for media in ("text/turtle", "application/ld+json", "application/n-triples")
+        },
+    },
+}
+
+
 def _problem_response(description: str) -> dict[str, Any]:
     return {
         "description": description,
@@ -176,6 +201,8 @@ def _complete(
                 op["requestBody"] = SPARQL_POST_BODY
             if path == UPLOAD_PATH and method in ("put", "post"):
                 op["requestBody"] = UPLOAD_BODY
+            if path == SHAPES_PATH and method == "put":
+                op["requestBody"] = SHAPES_BODY
             for param in op.get("parameters", []):
                 if path.startswith(KEYED_PREFIX) and param.get("name") == "target":
                     param["schema"] = {"type": "string", "enum": sorted({*frameworks, "eu-ai-act"})}

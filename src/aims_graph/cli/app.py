@@ -18,6 +18,7 @@ from aims_graph.cli.exports import register as register_exports
 from aims_graph.cli.importing import register as register_importing
 from aims_graph.cli.mappings import register as register_mappings
 from aims_graph.cli.org import register as register_org
+from aims_graph.cli.org_shapes import register as register_org_shapes
 from aims_graph.cli.query import register as register_query
 from aims_graph.cli.session import EXIT_FINDINGS, err, fail, graph_session, out, print_json
 from aims_graph.cli.validate import register as register_validate
@@ -186,6 +187,7 @@ for register in (
     register_importing,
     register_exports,
     register_org,
+    register_org_shapes,
     register_query,
     register_validate,
 ):

@@ -16,6 +16,7 @@ from typing import Annotated, Any
 
 import typer
 from rdflib import Graph
+from rich.markup import escape
 from rich.table import Table
 
 from aims_graph.cli.session import err, fail, out
@@ -133,6 +134,14 @@ def validate_cmd(
     law: LawOpt = "in-force",
     fmt: FormatOpt = "table",
     org_id: OrgIdOpt = None,
+    shapes: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--shapes",
+            help="The organisation's own policy shapes, checked as PUT /orgs/{id}/shapes checks "
+            "them and run with the project's (repeatable).",
+        ),
+    ] = None,
 ) -> None:
     """Validate organisation data against the org shapes; each finding names its clause and fix."""
     from aims_graph.catalog.items import ItemIndex
@@ -148,6 +157,8 @@ def validate_cmd(
         org = read_org(files, org_id, index)
         ctx = ValidationContext.from_store(store)
         report = validate(org, as_of=day, catalogs=ctx, engine=engine, law_mode=law)
+        if shapes:
+            report = _with_own_shapes(report, org, shapes, ctx, index, law)
     except (FileNotFoundError, ValueError) as exc:
         raise fail(str(exc)) from exc
     if fmt == "json":
@@ -158,6 +169,28 @@ def validate_cmd(
         _print_findings(report)
     if not report.conforms:
         raise typer.Exit(EXIT_FINDINGS)
+
+
+def _with_own_shapes(
+    report: Any, org: Graph, files: Sequence[Path], ctx: Any, index: Any, law: str
+) -> Any:
+    """The report with the findings of the organisation's own shapes added."""
+    import time
+
+    from aims_graph.orgdata.policy_shapes import PolicyShapesError, check_shapes, read_shapes
+    from aims_graph.validation.policy import run_policy, with_policy
+
+    started = time.perf_counter()
+    try:
+        policy = read_shapes([(str(p), p.read_bytes()) for p in files])
+        check_shapes(policy, lambda iri: index.get(iri) is not None)
+    except PolicyShapesError as exc:
+        for p in exc.problems:
+            err.print(f"[red]✗[/] {escape(str(p))}", highlight=False, emoji=False)
+        raise fail(f"{len(exc.problems)} problem(s) in the shapes; nothing was validated") from exc
+    data = org.serialize(format="nt", encoding="utf-8")
+    run = run_policy(data, policy, ctx, as_of=report.as_of, law_mode=law)
+    return with_policy(report, run, started)
 
 
 def _print_findings(report: Any) -> None:

@@ -24,6 +24,12 @@ def org_graph_iri(org_id: str) -> str:
     return f"{BASE}graph/org/{org_id}"
 
 
+def org_shapes_graph_iri(org_id: str) -> str:
+    """The named graph holding one organisation's own SHACL policy shapes."""
+    # Ids have no '/', so no organisation's data graph can be named like this.
+    return f"{org_graph_iri(org_id)}/shapes"
+
+
 def record_iri(org_id: str, kind: str, local_id: str) -> URIRef:
     """IRI of one record of an organisation, e.g. ``…/org/northwind/system/credit-score``."""
     return URIRef(f"{ORG_BASE}{org_id}/{kind}/{local_id}")

@@ -19,7 +19,7 @@ from typing import Final
 
 from aims_graph.namespaces import BASE
 from aims_graph.orgdata.importer import check_org_id
-from aims_graph.orgdata.model import org_graph_iri
+from aims_graph.orgdata.model import org_graph_iri, org_shapes_graph_iri
 from aims_graph.store import Store, Term
 from aims_graph.store.graphs import ORG_REGISTRY_GRAPH
 
@@ -186,7 +186,7 @@ class OrgRegistry:
         return rows[0]["org"].value if ok and len(rows) == 1 else None
 
     def delete(self, org_id: str) -> None:
-        """Forget the organisation, its keys and its data."""
+        """Forget the organisation, its keys, its data and its policy shapes."""
         with self._lock:
             node = f"<{_ORG}{org_id}>"
             self.store.update(
@@ -195,3 +195,4 @@ class OrgRegistry:
                 f" UNION {{ {node} ?p ?o }} }}"
             )
             self.store.drop_graph(org_graph_iri(org_id))
+            self.store.drop_graph(org_shapes_graph_iri(org_id))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,13 +16,23 @@ from aims_graph.coverage import CoverageEngine
 from aims_graph.mappings.crosswalk import MappingService
 from aims_graph.orgdata.importer import import_sources, load_org_graph, store_org_data
 from aims_graph.orgdata.model import org_graph_iri
+from aims_graph.orgdata.policy_shapes import (
+    ShapesResult,
+    check_shapes,
+    drop_shapes,
+    load_shapes_graph,
+    read_shapes,
+    rule_count,
+    store_shapes,
+)
 from aims_graph.orgdata.problems import OrgDataError
 from aims_graph.orgdata.registry import OrgRegistry
 from aims_graph.orgdata.soa_export import soa_xlsx
 from aims_graph.service import Graph
 from aims_graph.store import OxigraphStore
-from aims_graph.validation import ValidationContext, ValidationReport, validate
+from aims_graph.validation import EnforcedItem, ValidationContext, ValidationReport, validate
 from aims_graph.validation.incremental import OrgValidator, merge_reports
+from aims_graph.validation.policy import run_policy, with_policy
 
 UploadMode = Literal["replace", "append"]
 
@@ -156,8 +167,55 @@ class OrgService:
         """The organisation's stored graph."""
         return load_org_graph(self.store, org_id)
 
+    def put_shapes(self, org_id: str, sources: Sequence[tuple[str, bytes]]) -> ShapesResult:
+        """Check and store the organisation's policy shapes, replacing all (PolicyShapesError)."""
+        shapes = read_shapes(sources)
+        if len(shapes) > self.max_upload_triples:
+            raise UploadTooLargeError(len(shapes), self.max_upload_triples)
+        check_shapes(shapes, lambda iri: self.mappings.items.get(iri) is not None)
+        with self._org_lock(org_id):
+            stored = store_shapes(self.store, org_id, shapes)
+        return ShapesResult(tuple(n for n, _ in sources), rule_count(shapes), stored)
+
+    def shapes(self, org_id: str) -> RdfGraph:
+        """The organisation's stored policy shapes (empty when it has none)."""
+        return load_shapes_graph(self.store, org_id)
+
+    def delete_shapes(self, org_id: str) -> bool:
+        """Remove the organisation's policy shapes; False when it had none."""
+        with self._org_lock(org_id):
+            return drop_shapes(self.store, org_id)
+
+    def _enforced(self, iri: str) -> EnforcedItem:
+        item = self.mappings.items.get(iri)
+        if item is None:
+            return self.validation_context.enforced(iri)
+        return EnforcedItem(iri, item.curie, item.notation, item.label)
+
     def validation(self, org_id: str, *, as_of: date, law_mode: str) -> ValidationReport:
-        """The SHACL report of the stored data on a day."""
+        """The SHACL report of the stored data on a day: the project's rules, then its own."""
+        report = self._project_validation(org_id, as_of=as_of, law_mode=law_mode)
+        shapes = self.shapes(org_id)
+        if not len(shapes):
+            return report
+        started = time.perf_counter()
+        target = org_graph_iri(org_id)
+        data = (
+            self.store.dump_graph(target, "application/n-triples")
+            if target in self.store.graphs()
+            else b""
+        )
+        run = run_policy(
+            data,
+            shapes,
+            self.validation_context,
+            as_of=as_of,
+            law_mode=law_mode,
+            enforced=self._enforced,
+        )
+        return with_policy(report, run, started)
+
+    def _project_validation(self, org_id: str, *, as_of: date, law_mode: str) -> ValidationReport:
         # The stored N-Triples go straight to the validator's store: reading a large
         # organisation into rdflib first would cost more than validating it.
         target = org_graph_iri(org_id)

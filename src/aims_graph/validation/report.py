@@ -78,6 +78,8 @@ class Finding:
     path: str | None = None
     value: str | None = None
     applies_from: str | None = None
+    #: Whose rule it is: the project's (``aims-graph``) or the organisation's own policy shapes.
+    origin: str = "aims-graph"
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -94,6 +96,7 @@ class Finding:
             "path": self.path,
             "value": self.value,
             "applies_from": self.applies_from,
+            "origin": self.origin,
         }
 
 
@@ -111,6 +114,8 @@ class ValidationReport:
     seconds: float = 0.0
     #: The focus nodes checked, when not all of them (an incremental check of an append).
     focus: frozenset[str] | None = None
+    #: How many of ``rules`` are the organisation's own policy shapes.
+    policy_rules: int = 0
 
     @property
     def conforms(self) -> bool:
@@ -150,6 +155,7 @@ class ValidationReport:
             "conforms": self.conforms,
             "counts": self.counts(),
             "rules": self.rules,
+            "policy_rules": self.policy_rules,
             "triples": self.triples,
             "seconds": round(self.seconds, 4),
             "findings": [f.as_dict() for f in self.findings],

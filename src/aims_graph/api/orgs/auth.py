@@ -12,7 +12,7 @@ from fastapi import Request
 
 from aims_graph.api.limits import RateLimiter
 from aims_graph.api.problems import ProblemError
-from aims_graph.orgdata.model import org_graph_iri
+from aims_graph.orgdata.model import org_graph_iri, org_shapes_graph_iri
 from aims_graph.orgdata.registry import Organisation
 from aims_graph.orgdata.service import OrgService
 
@@ -55,10 +55,10 @@ class Authenticator:
         self.limiter.take(org_id)
         return org_id
 
-    def org_graph(self, request: Request) -> str | None:
-        """The named graph the caller's key grants, for /sparql."""
+    def org_graphs(self, request: Request) -> tuple[str, ...]:
+        """The named graphs the caller's key grants, for /sparql: its data, then its shapes."""
         org_id = self.org_id(request)
-        return None if org_id is None else org_graph_iri(org_id)
+        return () if org_id is None else (org_graph_iri(org_id), org_shapes_graph_iri(org_id))
 
     def require(self, request: Request, org_id: str) -> Organisation:
         """The organisation in the path, when the request's key is one of its keys."""

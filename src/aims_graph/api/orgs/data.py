@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -19,9 +20,10 @@ from aims_graph.orgdata.service import UploadMode, UploadTooLargeError
 from aims_graph.orgdata.sheet_specs import SHEETS
 
 
-async def _upload_sources(
-    request: Request, body: bytes, kind: str | None
+async def upload_sources(
+    request: Request, body: bytes, kind: str | None, types: Mapping[str, str] = UPLOAD_TYPES
 ) -> list[tuple[str, bytes]]:
+    """The named files of an upload: multipart fields, or one body of a type in ``types``."""
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype == "multipart/form-data":
 
@@ -39,13 +41,13 @@ async def _upload_sources(
                 400, "bad-upload", "Bad upload", "The form has no file fields; attach files."
             )
         return sources
-    suffix = UPLOAD_TYPES.get(ctype)
+    suffix = types.get(ctype)
     if suffix is None:
         raise ProblemError(
             415,
             "unsupported-media-type",
             "Unsupported Media Type",
-            f"Upload multipart/form-data files, or one body as {', '.join(UPLOAD_TYPES)}; "
+            f"Upload multipart/form-data files, or one body as {', '.join(types)}; "
             f"got {ctype or 'no Content-Type'}.",
         )
     if suffix == ".csv" and kind is None:
@@ -94,7 +96,7 @@ def data_router(auth: Authenticator) -> APIRouter:
                 f"kind={kind!r}: use one of {', '.join(SHEETS)}.",
             )
         body = await request.body()  # BodyLimit has capped it at max_upload_bytes
-        sources = await _upload_sources(request, body, kind)
+        sources = await upload_sources(request, body, kind)
         try:
             result = await run_in_threadpool(
                 lambda: service.upload(org.id, sources, mode, sheet_kind=kind)

@@ -20,7 +20,19 @@ UPLOAD_TYPES: Final = {
     "text/csv": ".csv",
     XLSX_MEDIA_TYPE: ".xlsx",
 }
-REPORT_TYPES: Final = {"json": "application/json", "csv": "text/csv", "xlsx": XLSX_MEDIA_TYPE}
+#: Raw bodies of a shapes upload: RDF only.
+SHAPES_TYPES: Final = {
+    "text/turtle": ".ttl",
+    "application/ld+json": ".jsonld",
+    "application/n-triples": ".nt",
+}
+REPORT_TYPES: Final = {
+    "json": "application/json",
+    "csv": "text/csv",
+    "xlsx": XLSX_MEDIA_TYPE,
+    "turtle": "text/turtle",
+    "jsonld": "application/ld+json",
+}
 DATA_TYPES: Final = {
     "text/turtle": "text/turtle",
     "application/n-triples": "application/n-triples",
@@ -46,6 +58,13 @@ FormatQuery = Annotated[
 TableFormatQuery = Annotated[
     Literal["json", "csv"] | None,
     Query(description="json or csv (overrides the Accept header)."),
+]
+ValidationFormatQuery = Annotated[
+    Literal["json", "csv", "turtle", "jsonld"] | None,
+    Query(
+        description="json, csv, or the W3C sh:ValidationReport graph as turtle or jsonld "
+        "(overrides the Accept header)."
+    ),
 ]
 KindQuery = Annotated[
     str | None, Query(description=f"Sheet kind of a raw CSV body: {', '.join(SHEETS)}.")

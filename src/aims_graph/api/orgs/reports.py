@@ -10,21 +10,29 @@ from starlette.concurrency import run_in_threadpool
 
 from aims_graph.api.orgs.auth import Authenticator
 from aims_graph.api.orgs.params import (
+    REPORT_TYPES,
     AsOfQuery,
     ConfidenceQuery,
     FormatQuery,
     LawQuery,
     OrgIdPath,
     StrengthQuery,
-    TableFormatQuery,
     TargetQuery,
+    ValidationFormatQuery,
 )
-from aims_graph.api.orgs.responses import csv_bytes, download, private_json, report_format
+from aims_graph.api.orgs.responses import (
+    PRIVATE,
+    csv_bytes,
+    download,
+    private_json,
+    report_format,
+)
 from aims_graph.api.problems import ProblemError
 from aims_graph.coverage import VERDICTS, CoverageInputError, coverage_rows, coverage_xlsx
 from aims_graph.coverage.absence import NO_COUNTERPART
 from aims_graph.orgdata.sheet_specs import SHEETS
 from aims_graph.orgdata.templates import template
+from aims_graph.validation.findings_graph import findings_graph
 from aims_graph.views.errors import as_date
 from aims_graph.xlsx import XLSX_MEDIA_TYPE
 
@@ -40,15 +48,20 @@ def reports_router(auth: Authenticator) -> APIRouter:
         org_id: OrgIdPath,
         as_of: AsOfQuery = None,
         law: LawQuery = "in-force",
-        format: TableFormatQuery = None,
+        format: ValidationFormatQuery = None,
     ) -> Response:
-        """Findings with the clause or article each enforces, a message and a fix."""
+        """Findings of the project's rules and the organisation's own policy shapes, each with
+        the clause or article it enforces, a message and a fix."""
         org = await run_in_threadpool(auth.require, request, org_id)
         day, mode = as_date(as_of), law
-        fmt = report_format(request, format, ("json", "csv"))
+        fmt = report_format(request, format, ("json", "csv", "turtle", "jsonld"))
         report = await run_in_threadpool(
             lambda: service.validation(org.id, as_of=day, law_mode=mode)
         )
+        if fmt in ("turtle", "jsonld"):
+            graph = findings_graph(report)
+            body = graph.serialize(format="json-ld" if fmt == "jsonld" else fmt, encoding="utf-8")
+            return Response(body, media_type=REPORT_TYPES[fmt], headers=PRIVATE)
         if fmt == "csv":
             rows = report.rows()
             header = list(rows[0]) if rows else ["severity", "rule", "node", "message", "fix"]

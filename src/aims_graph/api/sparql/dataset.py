@@ -62,23 +62,24 @@ def scoped_dataset(
     defaults: Sequence[str],
     nameds: Sequence[str],
     visible: Sequence[str],
-    own: str | None,
+    own: Sequence[str] = (),
 ) -> ScopedDataset:
     """The dataset a request asked for, where each graph it may not read is empty.
 
     Protocol parameters win over FROM clauses (SPARQL 1.1 Protocol 2.1.4); without either the
-    default graph is the standards view plus the caller's own graph, and GRAPH reaches the
-    public graphs and the caller's own. The engine is always given this explicit dataset, so
-    no query form can reach a graph outside it. A graph the caller may not read never reaches
-    the engine: it is left out of the named graphs (so ``GRAPH ?g`` does not list it), and a
-    default graph left with no readable graph is EMPTY_GRAPH.
+    default graph is the standards view plus the caller's own data graph (``own[0]``), and GRAPH
+    reaches the public graphs and all the caller's own (its data and its policy shapes). The
+    engine is always given this explicit dataset, so no query form can reach a graph outside it.
+    A graph the caller may not read never reaches the engine: it is left out of the named graphs
+    (so ``GRAPH ?g`` does not list it), and a default graph left with no readable graph is
+    EMPTY_GRAPH.
     """
-    allowed = set(visible) | ({own} if own else set())
+    allowed = set(visible) | set(own)
     if not defaults and not nameds and query_shape(query).has_from:
         defaults, nameds = from_clauses(query)
     if not defaults and not nameds:
-        own_graphs = (own,) if own else ()
-        return ScopedDataset(Dataset(("", *own_graphs), (*visible, *own_graphs)))
+        # The shapes stay out of the default graph: queries of the data should not match them.
+        return ScopedDataset(Dataset(("", *own[:1]), (*visible, *own)))
     empty = tuple(dict.fromkeys(g for g in (*defaults, *nameds) if g not in allowed))
     kept_defaults = tuple(g for g in defaults if g in allowed) or (EMPTY_GRAPH,)
     kept_nameds = tuple(g for g in nameds if g in allowed)

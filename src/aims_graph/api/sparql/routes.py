@@ -80,9 +80,9 @@ def _decode(data: bytes, what: str) -> str:
         ) from exc
 
 
-def anonymous(_request: Request) -> str | None:
+def anonymous(_request: Request) -> tuple[str, ...]:
     """The caller resolver of a service without organisations: nobody owns a graph."""
-    return None
+    return ()
 
 
 def _one_query(params: list[tuple[str, str]]) -> str | None:
@@ -105,12 +105,13 @@ def _one_query(params: list[tuple[str, str]]) -> str | None:
 def sparql_router(
     graph: Graph,
     settings: Settings,
-    caller: Callable[[Request], str | None] = anonymous,
+    caller: Callable[[Request], Sequence[str]] = anonymous,
     graph_store_path: str | None = None,
 ) -> APIRouter:
     """The /sparql router: SPARQL 1.1 Protocol queries, service description, limits.
 
-    ``caller`` names the graph the request's API key owns (None without a key); it raises a
+    ``caller`` names the graphs the request's API key owns, its data graph first (none without
+    a key); it raises a
     ProblemError for a key that is not valid. ``graph_store_path``, when the app serves the
     Graph Store Protocol, is where: the service description links to it.
     """
@@ -196,7 +197,7 @@ def sparql_router(
         visible = await run_in_threadpool(endpoint.visible_graphs)
         gsp = str(request.base_url).rstrip("/") + graph_store_path if graph_store_path else None
         body = await run_in_threadpool(
-            service_description, url, media_type, settings, visible + ([own] if own else []), gsp
+            service_description, url, media_type, settings, [*visible, *own], gsp
         )
         return Response(body, media_type=text_media(media_type), headers={"Vary": "Accept"})
 

@@ -66,14 +66,17 @@ function validationPanel(report, frameworks) {
             .map((f) =>
               h(
                 "li",
-                { class: `finding finding-${f.severity}` },
+                { class: `finding finding-${f.severity}${f.origin === "organisation" ? " finding-policy" : ""}`, dataset: { rule: f.rule } },
                 h("span", { class: `sev sev-${f.severity}` }, f.severity),
                 " ",
+                // The organisation's own rules are marked, with every clause each one enforces.
+                f.origin === "organisation" ? [h("span", { class: "policy-tag", title: "A rule of your own policy shapes" }, "your policy"), " "] : null,
                 h("strong", {}, f.rule_label),
                 " — ",
                 f.node_label,
                 h("p", {}, f.message),
                 h("p", { class: "fix" }, "Fix: ", f.fix),
+                f.origin === "organisation" ? h("p", { class: "small muted enforces" }, "Enforces ", f.enforces.map((e, i) => [i ? ", " : "", itemLink(e.curie, e.notation, e.title)])) : null,
                 f.applies_from ? h("p", { class: "small muted" }, `applies from ${f.applies_from}`) : null,
               ),
             ),
