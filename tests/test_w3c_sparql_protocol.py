@@ -34,6 +34,7 @@ import pytest
 import rdflib
 from rdflib.query import Result
 from tests.orgdata_support import copy_of
+from tests.remote_engines import remote_store
 from tests.sdists import SdistUnavailableError, sdist_folder
 from tests.servers import uvicorn_server
 
@@ -42,6 +43,7 @@ from aims_graph.build import loader
 from aims_graph.config import Settings
 from aims_graph.service import Graph
 from aims_graph.store import OxigraphStore, Store
+from aims_graph.store.graphs import refresh_standards_view
 
 MANIFEST_DIR: Final = "test/data/suites/w3c/sparql11/protocol"
 PROTOCOL_TEST: Final = "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#ProtocolTest"
@@ -488,3 +490,23 @@ def test_relative_iris_resolve_against_the_endpoint(servers: dict[str, Server]) 
     # A BASE of the query's own still wins.
     r = httpx.get(f"{url}/sparql", params={"query": "BASE <http://b/> SELECT (<x> AS ?x) {}"})
     assert r.json()["results"]["bindings"][0]["x"]["value"] == "http://b/x"
+
+
+def test_relative_iris_resolve_against_the_endpoint_on_a_remote_store() -> None:
+    """Over a sparql: store the base reaches the server as a leading BASE."""
+    settings = Settings(store="memory:", sparql_workers=1)
+    with remote_store("oxigraph") as store:
+        store.put_graph(D1, f"<{D1}> a <{FOAF_DOCUMENT}> .\n".encode(), "text/turtle")
+        refresh_standards_view(store)
+        with uvicorn_server(create_app(Graph(store, settings, loader.BuildReport()))) as url:
+            r = httpx.post(
+                f"{url}/sparql",
+                content=b"CONSTRUCT { <s> <p> 1 } WHERE {}",
+                headers={"Content-Type": DIRECT, "Accept": "application/n-triples"},
+            )
+            assert r.status_code == 200, r.text
+            assert r.text.split()[:2] == [f"<{url}/s>", f"<{url}/p>"]
+            r = httpx.get(
+                f"{url}/sparql", params={"query": "BASE <http://b/> SELECT (<x> AS ?x) {}"}
+            )
+            assert r.json()["results"]["bindings"][0]["x"]["value"] == "http://b/x"
