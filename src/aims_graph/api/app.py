@@ -11,6 +11,7 @@ from aims_graph import __version__
 from aims_graph.api.access_log import redact_access_log
 from aims_graph.api.docs import docs_router
 from aims_graph.api.exports import exports_router
+from aims_graph.api.graph_store import GRAPH_STORE_PATH, graph_store_router
 from aims_graph.api.json_api import json_api_routers
 from aims_graph.api.limits import BodyLimit, RateLimiter
 from aims_graph.api.openapi import install_openapi
@@ -53,7 +54,8 @@ def create_app(graph: Graph) -> FastAPI:
     settings = graph.settings
     service = OrgService(graph, max_upload_triples=settings.max_upload_triples)
     auth = Authenticator(service, RateLimiter(settings.rate_limit_per_minute))
-    app.include_router(sparql_router(graph, graph.settings, auth.org_graphs))
+    app.include_router(sparql_router(graph, graph.settings, auth.org_graphs, GRAPH_STORE_PATH))
+    app.include_router(graph_store_router(graph, auth.org_graphs))
     app.include_router(orgs_router(graph.settings, auth))
     app.include_router(exports_router(graph))
     app.include_router(shacl_router(settings))

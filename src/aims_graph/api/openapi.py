@@ -35,6 +35,7 @@ SPARQL_TYPES: Final = (
 #: Success media types by (method, path), beyond what the decorators say.
 SUCCESS_TYPES: Final[dict[tuple[str, str], tuple[str, ...]]] = {
     ("get", "/sparql"): SPARQL_TYPES,
+    ("get", "/graph-store"): (*RDF_TYPES, "application/n-quads"),
     ("post", "/sparql"): SPARQL_TYPES,
     ("get", "/ontology"): ("text/html", *RDF_TYPES),
     ("get", "/id/{path}"): ("text/html", *RDF_TYPES),
@@ -59,7 +60,7 @@ SUCCESS_TYPES: Final[dict[tuple[str, str], tuple[str, ...]]] = {
 EXPORT_PREFIX: Final = "/export/"
 #: Routes that need an organisation's key, and routes where a key is optional.
 KEYED_PREFIX: Final = "/orgs/{org_id}"
-OPTIONAL_KEY: Final = frozenset({"/sparql"})
+OPTIONAL_KEY: Final = frozenset({"/sparql", "/graph-store"})
 #: Server-side statuses a route documents because they are part of its contract.
 SERVER_STATUSES: Final[dict[str, dict[str, str]]] = {
     "/sparql": {

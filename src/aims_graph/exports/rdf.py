@@ -40,6 +40,11 @@ RDF_SYNTAXES: Final[dict[str, RdfSyntax]] = {
     )
 }
 
+#: RDF/XML: not an export format of its own (the CLI's list), but served by the Graph Store.
+RDF_XML_SYNTAX: Final = RdfSyntax(
+    "rdfxml", ox.RdfFormat.RDF_XML, "application/rdf+xml", "rdf", False
+)
+
 #: Prefixes written into Turtle, TriG and JSON-LD: vocabularies, then each edition's own.
 PREFIXES: Final[dict[str, str]] = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",

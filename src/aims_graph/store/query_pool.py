@@ -57,7 +57,8 @@ class QueryRequest:
     """One query for a worker: text, dataset, output media type and row cap.
 
     Graph names are IRIs, and ``""`` is the store's default graph; None leaves that part of
-    the dataset to the store (the default graph, every named graph).
+    the dataset to the store (the default graph, every named graph). ``base_iri`` resolves the
+    query's relative IRIs (None: a relative IRI is a syntax error).
     """
 
     query: str
@@ -65,6 +66,7 @@ class QueryRequest:
     max_rows: int
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
+    base_iri: str | None = None
 
 
 # -- rendering (shared by the workers and the remote path) -----------------------------------
@@ -89,6 +91,8 @@ def _run_query(store: ox.Store, req: QueryRequest) -> bytes:
         ]
     if req.named_graphs is not None:
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in req.named_graphs]
+    if req.base_iri is not None:
+        kwargs["base_iri"] = req.base_iri
     result = store.query(req.query, **kwargs)
     return render_result(result, req.media_type, req.max_rows)
 

@@ -78,7 +78,9 @@ def service_description(
                 ox.Literal(
                     "SPARQL 1.1 Graph Store HTTP Protocol, read side: GET or HEAD with "
                     "?graph=IRI for one of the named graphs above, or ?default for the "
-                    "default graph.",
+                    "default graph (the standards view); Turtle, N-Triples, RDF/XML, JSON-LD "
+                    "or N-Quads. Writes are refused: organisation data goes through "
+                    "/orgs/{id}/data.",
                     language="en",
                 ),
             ),

@@ -64,15 +64,22 @@ class SparqlEndpoint:
                 self._pool.close()
                 self._pool = None
 
-    def cached(self, query: str, media_type: str, dataset: Dataset) -> bytes | None:
+    def cached(
+        self, query: str, media_type: str, dataset: Dataset, base_iri: str | None = None
+    ) -> bytes | None:
         """A kept answer to the same query on the same dataset, if no write happened since."""
         store = self.graph.store
         if not isinstance(store, OxigraphStore):
             return None
-        return self.cache.get((query, media_type, dataset), store.writes)
+        return self.cache.get((query, media_type, dataset, base_iri), store.writes)
 
-    def execute(self, query: str, media_type: str, dataset: Dataset) -> bytes:
-        """Run a query in a killable worker (embedded) or on the server (remote)."""
+    def execute(
+        self, query: str, media_type: str, dataset: Dataset, base_iri: str | None = None
+    ) -> bytes:
+        """Run a query in a killable worker (embedded) or on the server (remote).
+
+        ``base_iri`` is the service-defined base of the query's relative IRIs (Protocol 2.1.1).
+        """
         store = self.graph.store
         max_rows = self.settings.max_rows
         if isinstance(store, OxigraphStore):
@@ -82,11 +89,16 @@ class SparqlEndpoint:
                 max_rows,
                 default_graphs=dataset.default_graphs,
                 named_graphs=dataset.named_graphs,
+                base_iri=base_iri,
             )
             body, version = self._get_pool(store).run_versioned(request)
-            self.cache.put((query, media_type, dataset), version, body)
+            self.cache.put((query, media_type, dataset, base_iri), version, body)
             return body
         if isinstance(store, RemoteSparqlStore):
+            if base_iri is not None:
+                # The protocol has no base parameter: a leading BASE (which a BASE of the
+                # query's own, read after it, still overrides) gives the server ours.
+                query = f"BASE <{base_iri}>\n{query}"
             return self._execute_remote(store, query, media_type, dataset)
         raise StoreError(f"/sparql cannot run on a {type(store).__name__}")
 

@@ -160,9 +160,11 @@ def sparql_router(
     async def _run(
         request: Request, query: str, media_type: str, dataset: Dataset, headers: dict[str, str]
     ) -> Response:
+        # Relative IRIs resolve against the endpoint's URL, the base the protocol suggests.
+        base = str(request.url.replace(query=None, fragment=None))
         # A client asking past caches (Cache-Control: no-cache) gets a fresh run.
         if "no-cache" not in request.headers.get("cache-control", "").lower():
-            kept = endpoint.cached(query, media_type, dataset)
+            kept = endpoint.cached(query, media_type, dataset, base)
             if kept is not None:
                 headers["X-Cache"] = "hit"
                 return Response(kept, media_type=text_media(media_type), headers=headers)
@@ -177,7 +179,7 @@ def sparql_router(
                 settings,
             ) from None
         try:
-            body = await run_in_threadpool(endpoint.execute, query, media_type, dataset)
+            body = await run_in_threadpool(endpoint.execute, query, media_type, dataset, base)
         finally:
             endpoint.slots.release()
         return Response(body, media_type=text_media(media_type), headers=headers)
