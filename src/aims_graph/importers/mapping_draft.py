@@ -21,6 +21,7 @@ from rdflib.namespace import SKOS
 from aims_graph import resources
 from aims_graph.catalog.frameworks import BY_SLUG, curie_prefix_map
 from aims_graph.importers.draft import Problem
+from aims_graph.mappings.review import NoCounterpartRow
 from aims_graph.mappings.sssom_io import MappingFileError, MappingRow, read_sssom
 from aims_graph.mappings.sssom_write import dumps_sssom
 from aims_graph.namespaces import ID
@@ -106,6 +107,7 @@ class MappingDraft:
     set_id: str = ""
     metadata: dict[str, Any] = field(default_factory=dict)
     rows: list[MappingRow] = field(default_factory=list)
+    no_counterparts: list[NoCounterpartRow] = field(default_factory=list)
     #: Mappings that cannot be written (an unknown item, an unknown relation).
     failed: list[Problem] = field(default_factory=list)
     #: Problems of the file as a whole: nothing can be written.
@@ -168,7 +170,7 @@ def finish(draft: MappingDraft, items: CatalogItems, keep_rest: bool = False) ->
         raise MappingImportError(
             [Problem(draft.file, "file", "no mapping left to write", "check the file's mappings")]
         )
-    text = dumps_sssom(draft.metadata, draft.rows)
+    text = dumps_sssom(draft.metadata, draft.rows, draft.no_counterparts)
     with tempfile.TemporaryDirectory() as tmp:
         # Read back as the build reads it, so a written set always loads.
         path = Path(tmp) / f"{draft.set_id}.sssom.tsv"
