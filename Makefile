@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: serve test test-slow lint bench bench-quick java chromium wrk virtuoso jena catalogs clean
+.PHONY: serve test test-slow lint bench bench-quick java chromium wrk virtuoso jena catalogs nist clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -58,6 +58,11 @@ bench-quick: $(STAMP) chromium wrk virtuoso
 
 catalogs: $(STAMP)
 	$(VENV)/bin/aims-graph build-catalogs
+
+# NIST CSF 2.0 and SP 800-53 Rev. 5: edition TSVs, catalogs and NIST's mapping sets, regenerated
+# from the files vendored in ontology/standards/src/nist/ (no network needed).
+nist: $(STAMP)
+	$(PY) scripts/import_nist.py
 
 clean:
 	rm -rf .aims-graph .pytest_cache .mypy_cache .ruff_cache

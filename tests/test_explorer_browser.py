@@ -137,7 +137,7 @@ def test_home_framework_item_and_a_mapping(tab: Tab, api: httpx.Client) -> None:
     tab.open("#/", "home")
     frameworks = api.get("/frameworks").json()
     cards = page.locator("article.fw-card")
-    assert cards.count() == len(frameworks) == 8
+    assert cards.count() == len(frameworks) == 10
     first = cards.first
     assert "ISO/IEC 42001:2023" in first.inner_text()
     assert first.locator(".total").inner_text() == str(frameworks[0]["total"])

@@ -12,6 +12,7 @@ from aims_graph.namespaces import ID
 ISO_TEXT_LICENCE: Final = (
     "Copyright ISO/IEC; text not reproduced here (identifiers, short titles and our own summaries)"
 )
+US_GOVERNMENT_WORK: Final = "US Government work, not subject to copyright in the United States"
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +107,7 @@ FRAMEWORKS: Final[tuple[FrameworkEdition, ...]] = (
         "National Institute of Standards and Technology",
         "2023-01-26",
         "https://doi.org/10.6028/NIST.AI.100-1",
-        "US Government work, not subject to copyright in the United States",
+        US_GOVERNMENT_WORK,
         ("nist-ai-rmf", "nist-ai-rmf-1.0"),
     ),
     FrameworkEdition(
@@ -119,7 +120,7 @@ FRAMEWORKS: Final[tuple[FrameworkEdition, ...]] = (
         "National Institute of Standards and Technology",
         "2024-07-26",
         "https://doi.org/10.6028/NIST.AI.600-1",
-        "US Government work, not subject to copyright in the United States",
+        US_GOVERNMENT_WORK,
         ("nist-ai-600-1",),
     ),
     FrameworkEdition(
@@ -135,7 +136,36 @@ FRAMEWORKS: Final[tuple[FrameworkEdition, ...]] = (
         "EU legal text, reuse authorised (Commission Decision 2011/833/EU); summaries are ours",
         ("eu-ai-act",),
     ),
+    FrameworkEdition(
+        "nist-csf-2.0",
+        "The NIST Cybersecurity Framework (CSF) 2.0",
+        "NIST CSF",
+        "2.0",
+        "framework",
+        "National Institute of Standards and Technology",
+        "2024-02-26",
+        "https://doi.org/10.6028/NIST.CSWP.29",
+        US_GOVERNMENT_WORK,
+        ("nist-csf", "nist-csf-2.0"),
+    ),
+    FrameworkEdition(
+        "nist-sp800-53-r5",
+        "NIST SP 800-53 Rev. 5 Security and Privacy Controls for Information Systems and "
+        "Organizations",
+        "NIST SP 800-53",
+        "Rev. 5 (release 5.0.1)",
+        "framework",
+        "National Institute of Standards and Technology",
+        "2020-09-23",
+        "https://doi.org/10.6028/NIST.SP.800-53r5",
+        US_GOVERNMENT_WORK,
+        ("nist-sp800-53", "nist-sp800-53-r5"),
+    ),
 )
+
+#: Editions whose catalog summaries are the publisher's own public-domain text (generated from
+#: NIST's files), not our words.
+PUBLISHER_TEXT: Final[frozenset[str]] = frozenset({"nist-csf-2.0", "nist-sp800-53-r5"})
 
 #: Every known edition by slug and by CURIE prefix: the shipped ones, then any registered.
 BY_SLUG: Final[dict[str, FrameworkEdition]] = {f.slug: f for f in FRAMEWORKS}

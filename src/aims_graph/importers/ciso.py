@@ -28,6 +28,14 @@ def _ref(node: dict[str, Any]) -> str:
     return _UNSAFE.sub("-", tail).strip("-.")
 
 
+def short_title(text: str, limit: int = 120) -> str:
+    """The text itself when short enough, else cut at a word boundary with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:")
+    return cut + "…"
+
+
 def read_ciso_library(data: bytes, file: str, slug: str) -> Draft:
     """Read a CISO Assistant library; problems (with their YAML path) are left on the draft."""
     try:
@@ -88,7 +96,7 @@ def read_ciso_library(data: bytes, file: str, slug: str) -> Draft:
                 parent=_ref(parent) if parent else "",
                 notation=str(n.get("ref_id") or _ref(n)),
                 # Subcategories often have no name: their statement is the description.
-                title=name or description[:120] or str(n.get("ref_id") or ""),
+                title=name or short_title(description) or str(n.get("ref_id") or ""),
                 summary=description,
                 where=where,
             )
