@@ -149,6 +149,7 @@ def test_reasoner_reports_inconsistency_as_a_result() -> None:
     assert again.consistent is True  # a fresh World each call: no state leaks between runs
 
 
+@pytest.mark.slow  # pyshacl over the 58k-triple derived set
 def test_mapping_shapes_pass_on_the_real_derived_set(built_store: Store) -> None:
     """The materialised derived set names the stated sets it comes from, as the shapes ask."""
     data = Graph().parse(

@@ -39,6 +39,7 @@ def run(runner: CliRunner, *args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+@pytest.mark.slow  # a whole build to an on-disk store
 def test_build_then_stats_json(runner: CliRunner) -> None:
     code, _, err = run(runner, "build")
     assert code == 0, err

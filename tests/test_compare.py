@@ -183,6 +183,7 @@ def test_compare_route_refuses_a_malformed_or_mismatched_side(client: httpx.Clie
     assert "compare sets of the same two editions" in r.json()["detail"]
 
 
+@pytest.mark.slow  # builds the whole graph in-process through the CLI
 def test_compare_command(monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None:
     monkeypatch.setenv("AIMS_GRAPH_STORE", "memory:")
     result = CliRunner().invoke(

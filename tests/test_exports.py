@@ -88,7 +88,7 @@ def test_whole_graph_as_dataset_keeps_every_public_quad(graph: Graph, fmt: str) 
     assert not any(g.endswith("/meta") or "/org/" in g for g in graphs)
 
 
-@pytest.mark.parametrize("fmt", ["turtle", "nt", "jsonld"])
+@pytest.mark.parametrize("fmt", ["turtle", "nt", pytest.param("jsonld", marks=pytest.mark.slow)])
 def test_whole_graph_as_triples_is_the_union_of_exported_graphs(
     graph: Graph, union: set[ox.Triple], fmt: str
 ) -> None:
@@ -320,6 +320,7 @@ def test_bad_requests_say_what_is_wrong(
 # -- CLI ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # builds the whole graph in-process through the CLI
 def test_cli_exports_to_a_file_and_rejects_bad_input(tmp_path: Path) -> None:
     from aims_graph.cli import app
 

@@ -101,7 +101,12 @@ def parse(r: httpx.Response, graph: str | None = None) -> int:
         rdflib.NORMALIZE_LITERALS = before
 
 
-@pytest.mark.parametrize("media", list(MEDIA))
+#: Every graph in every serialisation (rdflib parsing about 150k triples each, 11-15 s) runs with
+#: the slow tests; the default suite reads the whole view as N-Quads below.
+SWEEP: Final = [pytest.param(m, marks=pytest.mark.slow) for m in MEDIA]
+
+
+@pytest.mark.parametrize("media", SWEEP)
 def test_every_public_graph_in_every_media_type(
     http: httpx.Client, store: OxigraphStore, media: str
 ) -> None:
@@ -115,7 +120,9 @@ def test_every_public_graph_in_every_media_type(
         assert parse(r, graph) == store.triple_count(graph), graph
 
 
-@pytest.mark.parametrize("media", ["text/turtle", "application/n-quads"])
+@pytest.mark.parametrize(
+    "media", [pytest.param("text/turtle", marks=pytest.mark.slow), "application/n-quads"]
+)
 def test_default_graph_is_the_standards_view(
     http: httpx.Client, store: OxigraphStore, media: str
 ) -> None:

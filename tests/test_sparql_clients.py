@@ -196,6 +196,7 @@ def rsparql(classpath: str, endpoint: str, query: str, results: str) -> str:
     return run.stdout
 
 
+@pytest.mark.slow  # four JVM starts; the FROM-unknown case stays in the default suite
 def test_jena_rsparql(endpoint: str, jena_classpath: str) -> None:
     def run(query: str, results: str) -> str:
         return rsparql(jena_classpath, endpoint, query, results)

@@ -15,7 +15,7 @@ import httpx
 import pytest
 import rdflib
 from fastapi import FastAPI
-from tests.remote_engines import ENGINES, remote_store
+from tests.remote_engines import SLOW_ENGINES, remote_store
 from tests.servers import uvicorn_server
 
 from aims_graph.api.app import create_app
@@ -483,7 +483,7 @@ def test_repeated_queries_are_answered_from_the_cache_until_a_write() -> None:
         store.close()
 
 
-@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("engine", SLOW_ENGINES)
 def test_endpoint_over_remote_store(engine: str) -> None:
     with remote_store(engine, SETTINGS) as store:
         fill(store)

@@ -45,7 +45,10 @@ def emptied(store: RemoteSparqlStore) -> RemoteSparqlStore:
     return store
 
 
-@pytest.fixture(params=["memory", "disk", "remote", "virtuoso"])
+# Virtuoso starts a server of its own per test (about 6 s): its cases run with the slow tests.
+@pytest.fixture(
+    params=["memory", "disk", "remote", pytest.param("virtuoso", marks=pytest.mark.slow)]
+)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     s: Store
     if request.param == "memory":
