@@ -32,14 +32,21 @@ class Problem:
         return f"{self.file}: {self.where}: {self.reason} ({self.fix})"
 
 
-class FrameworkImportError(ValueError):
-    """A framework file cannot be imported; ``problems`` lists every reason found."""
+class ImportProblemsError(ValueError):
+    """A file cannot be imported; ``problems`` lists every reason found, the first five shown."""
+
+    #: What the message says became of the file.
+    outcome = "nothing imported"
 
     def __init__(self, problems: list[Problem]) -> None:
         shown = "; ".join(str(p) for p in problems[:5])
         more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
-        super().__init__(f"{len(problems)} problem(s), nothing imported: {shown}{more}")
+        super().__init__(f"{len(problems)} problem(s), {self.outcome}: {shown}{more}")
         self.problems = problems
+
+
+class FrameworkImportError(ImportProblemsError):
+    """A framework file cannot be imported; ``problems`` lists every reason found."""
 
 
 @dataclass

@@ -20,7 +20,7 @@ from rdflib.namespace import SKOS
 
 from aims_graph import resources
 from aims_graph.catalog.frameworks import BY_SLUG, curie_prefix_map
-from aims_graph.importers.draft import Problem
+from aims_graph.importers.draft import ImportProblemsError, Problem
 from aims_graph.mappings.review import NoCounterpartRow
 from aims_graph.mappings.sssom_io import MappingFileError, MappingRow, read_sssom
 from aims_graph.mappings.sssom_write import dumps_sssom
@@ -89,14 +89,10 @@ class CatalogItems:
         return set(self.by_iri)
 
 
-class MappingImportError(ValueError):
+class MappingImportError(ImportProblemsError):
     """A mapping file cannot be imported as asked; ``problems`` lists every reason found."""
 
-    def __init__(self, problems: list[Problem]) -> None:
-        shown = "; ".join(str(p) for p in problems[:5])
-        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
-        super().__init__(f"{len(problems)} problem(s), nothing written: {shown}{more}")
-        self.problems = problems
+    outcome = "nothing written"
 
 
 @dataclass

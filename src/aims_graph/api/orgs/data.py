@@ -11,10 +11,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from aims_graph.api.orgs.auth import Authenticator
-from aims_graph.api.orgs.params import DATA_TYPES, UPLOAD_TYPES, KindQuery, OrgIdPath
-from aims_graph.api.orgs.responses import PRIVATE, private_json
+from aims_graph.api.orgs.params import UPLOAD_TYPES, KindQuery, OrgIdPath
+from aims_graph.api.orgs.responses import private_json, private_rdf, rdf_media
 from aims_graph.api.problems import ProblemError
-from aims_graph.api.sparql.negotiation import negotiate
 from aims_graph.orgdata.problems import OrgDataError
 from aims_graph.orgdata.service import UploadMode, UploadTooLargeError
 from aims_graph.orgdata.sheet_specs import SHEETS
@@ -148,14 +147,8 @@ def data_router(auth: Authenticator) -> APIRouter:
     async def get_data(request: Request, org_id: OrgIdPath) -> Response:
         """Turtle, N-Triples or JSON-LD by the Accept header."""
         org = await run_in_threadpool(auth.require, request, org_id)
-        media = negotiate(request.headers.get("accept"), DATA_TYPES)
-        if media is None:
-            raise ProblemError(
-                406, "not-acceptable", "Not Acceptable", f"Available as {', '.join(DATA_TYPES)}."
-            )
+        media = rdf_media(request)
         data = await run_in_threadpool(service.data, org.id)
-        fmt = {"text/turtle": "turtle", "application/n-triples": "nt"}.get(media, "json-ld")
-        body = data.serialize(format=fmt, encoding="utf-8")
-        return Response(body, media_type=media, headers=PRIVATE)
+        return private_rdf(data, media)
 
     return router

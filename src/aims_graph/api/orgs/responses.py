@@ -9,8 +9,9 @@ from typing import Any, Final
 
 from fastapi import Request
 from fastapi.responses import Response
+from rdflib import Graph
 
-from aims_graph.api.orgs.params import REPORT_TYPES
+from aims_graph.api.orgs.params import DATA_TYPES, REPORT_TYPES
 from aims_graph.api.problems import ProblemError
 from aims_graph.api.sparql.negotiation import negotiate
 from aims_graph.orgdata.registry import Organisation
@@ -70,3 +71,20 @@ def download(data: bytes, media_type: str, filename: str) -> Response:
         media_type=f"{media_type}; charset=utf-8" if text else media_type,
         headers={**PRIVATE, "Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+def rdf_media(request: Request) -> str:
+    """The RDF media type the Accept header asks for among DATA_TYPES, or a 406 problem."""
+    media = negotiate(request.headers.get("accept"), DATA_TYPES)
+    if media is None:
+        raise ProblemError(
+            406, "not-acceptable", "Not Acceptable", f"Available as {', '.join(DATA_TYPES)}."
+        )
+    return media
+
+
+def private_rdf(graph: Graph, media: str) -> Response:
+    """An organisation's graph in the negotiated media type, kept out of shared caches."""
+    fmt = {"text/turtle": "turtle", "application/n-triples": "nt"}.get(media, "json-ld")
+    body = graph.serialize(format=fmt, encoding="utf-8")
+    return Response(body, media_type=media, headers=PRIVATE)

@@ -8,10 +8,9 @@ from starlette.concurrency import run_in_threadpool
 
 from aims_graph.api.orgs.auth import Authenticator
 from aims_graph.api.orgs.data import upload_sources
-from aims_graph.api.orgs.params import DATA_TYPES, SHAPES_TYPES, OrgIdPath
-from aims_graph.api.orgs.responses import PRIVATE, private_json
+from aims_graph.api.orgs.params import SHAPES_TYPES, OrgIdPath
+from aims_graph.api.orgs.responses import PRIVATE, private_json, private_rdf, rdf_media
 from aims_graph.api.problems import ProblemError
-from aims_graph.api.sparql.negotiation import negotiate
 from aims_graph.orgdata.model import org_shapes_graph_iri
 from aims_graph.orgdata.policy_shapes import PolicyShapesError
 from aims_graph.orgdata.service import UploadTooLargeError
@@ -79,15 +78,9 @@ def shapes_router(auth: Authenticator) -> APIRouter:
     async def get_shapes(request: Request, org_id: OrgIdPath) -> Response:
         """Turtle, N-Triples or JSON-LD by the Accept header (empty when there are none)."""
         org = await run_in_threadpool(auth.require, request, org_id)
-        media = negotiate(request.headers.get("accept"), DATA_TYPES)
-        if media is None:
-            raise ProblemError(
-                406, "not-acceptable", "Not Acceptable", f"Available as {', '.join(DATA_TYPES)}."
-            )
+        media = rdf_media(request)
         shapes = await run_in_threadpool(service.shapes, org.id)
-        fmt = {"text/turtle": "turtle", "application/n-triples": "nt"}.get(media, "json-ld")
-        body = shapes.serialize(format=fmt, encoding="utf-8")
-        return Response(body, media_type=media, headers=PRIVATE)
+        return private_rdf(shapes, media)
 
     @router.delete(
         "/orgs/{org_id}/shapes", summary="Delete the organisation's policy shapes", status_code=204
