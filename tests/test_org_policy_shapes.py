@@ -387,3 +387,25 @@ def test_words_in_string_literals_are_not_refused(
     data = Graph().parse(data=retarget("wordy"), format="turtle")
     want = {("R", str(s)) for s, c in data.subject_objects(RDFS.comment) if "bureau" in str(c)}
     assert want and policy_findings(validation(http, "wordy", key2)) == want
+
+
+def test_shapes_over_the_policy_limit_are_refused_before_any_check(
+    http: httpx.Client, key: str, uploaded: dict[str, Any]
+) -> None:
+    """Policy shapes are capped far below a data upload: shapes for shapes runs on pyshacl."""
+    from aims_graph.orgdata.service import MAX_SHAPES_TRIPLES
+
+    rules = MAX_SHAPES_TRIPLES // 4 + 1  # four triples a rule: just over the limit
+    text = "".join(
+        f"ex:R{i} a sh:NodeShape ; aims:enforces iso42001:A.9.2 ; sh:targetClass aims:AISystem ;"
+        f" sh:name 'rule {i}' .\n"
+        for i in range(rules)
+    )
+    before = Graph().parse(data=http.get("/orgs/northwind/shapes", headers=bearer(key)).text)
+    r = http.put("/orgs/northwind/shapes", content=(PREFIXES + text).encode(), headers=ttl(key))
+    assert r.status_code == 413, r.text
+    body = r.json()
+    assert body["limit"] == "max_shapes_triples" and body["value"] == MAX_SHAPES_TRIPLES
+    assert "policy shapes may hold" in body["detail"]
+    after = Graph().parse(data=http.get("/orgs/northwind/shapes", headers=bearer(key)).text)
+    assert isomorphic(after, before)

@@ -8,7 +8,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from rdflib import Graph as RdfGraph
 
@@ -37,15 +37,27 @@ from aims_graph.validation.policy import run_policy, with_policy
 UploadMode = Literal["replace", "append"]
 
 
+#: Triples an organisation's policy shapes may hold; the project's own shapes hold under 1,000.
+MAX_SHAPES_TRIPLES: Final = 10_000
+
+
 class UploadTooLargeError(ValueError):
     """An upload with more triples than one upload may hold."""
 
-    def __init__(self, triples: int, limit: int) -> None:
-        super().__init__(
-            f"the upload holds {triples} triples, more than the {limit} one upload may hold "
-            "(setting AIMS_GRAPH_MAX_UPLOAD_TRIPLES); send it in parts with POST (append)"
-        )
-        self.triples, self.limit = triples, limit
+    def __init__(self, triples: int, limit: int, setting: str = "max_upload_triples") -> None:
+        if setting == "max_upload_triples":
+            detail = (
+                f"the upload holds {triples} triples, more than the {limit} one upload may hold "
+                "(setting AIMS_GRAPH_MAX_UPLOAD_TRIPLES); send it in parts with POST (append)"
+            )
+        else:
+            detail = (
+                f"the shapes hold {triples} triples, more than the {limit} an organisation's "
+                "policy shapes may hold (ten times the project's own shapes); keep the rules "
+                "an organisation adds to its own policies"
+            )
+        super().__init__(detail)
+        self.triples, self.limit, self.setting = triples, limit, setting
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +184,9 @@ class OrgService:
         shapes = read_shapes(sources)
         if len(shapes) > self.max_upload_triples:
             raise UploadTooLargeError(len(shapes), self.max_upload_triples)
+        # The W3C shapes-for-shapes check runs on pyshacl, slow far below a data upload's limit.
+        if len(shapes) > MAX_SHAPES_TRIPLES:
+            raise UploadTooLargeError(len(shapes), MAX_SHAPES_TRIPLES, "max_shapes_triples")
         check_shapes(shapes, lambda iri: self.mappings.items.get(iri) is not None)
         with self._org_lock(org_id):
             stored = store_shapes(self.store, org_id, shapes)

@@ -62,7 +62,7 @@ def shapes_router(auth: Authenticator) -> APIRouter:
                 "upload-too-large",
                 "Content Too Large",
                 f"Nothing was stored: {exc}.",
-                limit="max_upload_triples",
+                limit=exc.setting,
                 value=exc.limit,
             ) from exc
         return private_json(
