@@ -94,6 +94,14 @@ class Settings(BaseModel):
             "'Authorization: Bearer TOKEN'; unset, anyone who can reach the service may register."
         ),
     )
+    imports_dir: str | None = Field(
+        default=None,
+        description=(
+            "Folder of the public imports (framework editions and mapping sets added with "
+            "`aims-graph import ... --add` or PUT /imports/...), built beside the shipped ones. "
+            "Default: `imports` beside an oxigraph: store; none for memory: and sparql: stores."
+        ),
+    )
     api_cache_max_age: int = Field(
         default=300,
         ge=0,
@@ -154,6 +162,13 @@ class Settings(BaseModel):
             if key in env:
                 values[name] = env[key]
         return cls.model_validate(values)
+
+    def imports_path(self) -> Path | None:
+        """Folder of the public imports, or None when this store keeps none."""
+        if self.imports_dir:
+            return Path(self.imports_dir)
+        store = self.store_path()
+        return store.parent / "imports" if store is not None else None
 
     def store_path(self) -> Path | None:
         """Path of the on-disk store, or None when the store is not an embedded disk store."""

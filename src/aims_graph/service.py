@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from aims_graph.build import loader
+from aims_graph.build.imports import register_imports
 from aims_graph.catalog.stats import FrameworkStats, framework_stats
 from aims_graph.config import Settings
 from aims_graph.mappings.crosswalk import MappingService
@@ -23,6 +24,8 @@ class Graph:
     build_report: loader.BuildReport
     _mappings: MappingService | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    #: Bumped by every rebuild in this process, so holders of derived state know to renew it.
+    generation: int = 0
 
     @property
     def mappings(self) -> MappingService:
@@ -35,6 +38,16 @@ class Graph:
     def invalidate(self) -> None:
         """Forget the in-memory indexes (call after any graph in the store changed)."""
         self._mappings = None
+        self.generation += 1
+
+    def rebuild(self) -> loader.BuildReport:
+        """Bring the store up to date with the shipped and imported files; renew the indexes."""
+        register_imports(self.settings)
+        report = loader.build(self.store, settings=self.settings)
+        with self._lock:
+            self.invalidate()
+        self.build_report = report
+        return report
 
     def stats(self) -> list[FrameworkStats]:
         """Item counts per framework edition and kind."""
@@ -52,6 +65,7 @@ def open_graph(
     progress: Callable[[str], None] | None = None,
 ) -> Graph:
     """Open the configured store and bring it up to date with the source files."""
+    register_imports(settings)
     store = open_store(settings.store)
     try:
         report = loader.build(store, force=rebuild, progress=progress, settings=settings)
@@ -77,6 +91,7 @@ def open_built_graph(settings: Settings) -> Graph:
     a ``sparql:`` store is shared as it is.
     """
     check_shareable(settings)
+    register_imports(settings)
     store = open_store(settings.store, read_only=True)
     if not standards_view_present(store):
         store.close()

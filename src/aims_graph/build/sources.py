@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aims_graph import resources
-from aims_graph.catalog.frameworks import FRAMEWORKS
+from aims_graph.build.imports import imported_editions, imported_mapping_files
+from aims_graph.catalog.frameworks import FRAMEWORKS, is_shipped
 from aims_graph.config import Settings
 from aims_graph.mappings.graph import MappingGraph, derived_ntriples
 from aims_graph.mappings.loading import (
@@ -67,8 +68,8 @@ def file_builder(path: Path, media_type: str = "text/turtle") -> Builder:
     return build
 
 
-def base_sources() -> list[GraphSource]:
-    """Graph sources for the vocabulary, alignments and catalogs."""
+def base_sources(settings: Settings | None = None) -> list[GraphSource]:
+    """Graph sources for the vocabulary, alignments and catalogs (with settings: the imported)."""
     onto = resources.ontology_dir()
     out = [
         GraphSource(graph_iri("ontology"), (onto / "aims.ttl",), file_builder(onto / "aims.ttl")),
@@ -82,12 +83,17 @@ def base_sources() -> list[GraphSource]:
     for fw in FRAMEWORKS:
         path = std / f"{fw.slug}.ttl"
         out.append(GraphSource(graph_iri(f"catalog/{fw.slug}"), (path,), file_builder(path)))
+    if settings is not None:
+        for imp in imported_editions(settings.imports_path()):
+            if not is_shipped(imp.edition.slug):
+                graph = graph_iri(f"catalog/{imp.edition.slug}")
+                out.append(GraphSource(graph, (imp.catalog,), file_builder(imp.catalog)))
     return out
 
 
 def all_sources(settings: Settings | None = None) -> list[GraphSource]:
     """Every managed graph source: base ones plus the mapping sets and derived mappings."""
-    return base_sources() + mapping_sources(settings)
+    return base_sources(settings) + mapping_sources(settings)
 
 
 def _set_builder(path: Path) -> Builder:
@@ -123,8 +129,12 @@ def mapping_sources(
     settings: Settings | None = None, directory: Path | None = None
 ) -> list[GraphSource]:
     """One graph source per mapping file, then the derived-mappings graph computed from them."""
+    imported = imported_mapping_files(settings.imports_path()) if settings is not None else []
     settings = settings or Settings()
-    files = mapping_files(directory)
+    shipped = mapping_files(directory)
+    taken = {set_id_of(p) for p in shipped}
+    # An imported set never replaces a shipped one of the same id (the importer refuses those).
+    files = shipped + [p for p in imported if set_id_of(p) not in taken]
     out: list[GraphSource] = [
         # Rebuilt when a catalog changes too: the file is re-checked against the items.
         GraphSource(

@@ -10,7 +10,7 @@ from typing import Final
 
 from rdflib import Graph, Literal, URIRef
 
-from aims_graph.catalog.frameworks import FRAMEWORKS, PUBLISHER_TEXT, FrameworkEdition
+from aims_graph.catalog.frameworks import FRAMEWORKS, PUBLISHER_TEXT, FrameworkEdition, editions
 from aims_graph.namespaces import AIMS, DCTERMS, RDF, RDFS, SKOS, XSD, item_iri, scheme_iri
 
 KIND_CLASS: Final[dict[str, URIRef]] = {
@@ -309,7 +309,7 @@ def bind_prefixes(g: Graph) -> None:
     g.bind("aims", AIMS)
     g.bind("skos", SKOS)
     g.bind("dcterms", DCTERMS)
-    for fw in FRAMEWORKS:
+    for fw in editions():
         g.bind(fw.slug.replace(".", "_"), fw.namespace)
 
 

@@ -171,6 +171,7 @@ PUBLISHER_TEXT: Final[frozenset[str]] = frozenset({"nist-csf-2.0", "nist-sp800-5
 BY_SLUG: Final[dict[str, FrameworkEdition]] = {f.slug: f for f in FRAMEWORKS}
 BY_PREFIX: Final[dict[str, FrameworkEdition]] = {p: f for f in FRAMEWORKS for p in f.prefixes}
 _RANK: Final[dict[str, int]] = {f.slug: i for i, f in enumerate(FRAMEWORKS)}
+_SHIPPED: Final[frozenset[str]] = frozenset(_RANK)
 
 
 def register(*editions: FrameworkEdition) -> None:
@@ -186,7 +187,7 @@ def register(*editions: FrameworkEdition) -> None:
             # Lookups lowercase what they are given and item IRIs split at '/'.
             if not key or key != key.strip().lower() or any(c in key for c in "/:#"):
                 raise ValueError(f"{ed.slug}: {key!r} is not a lowercase slug or prefix")
-            old = BY_SLUG.get(key) or BY_PREFIX.get(key) or seen.get(key)
+            old = BY_SLUG.get(key) or BY_PREFIX.get(key) or PRIVATE.get(key) or seen.get(key)
             if old is not None and old != ed:
                 raise ValueError(f"{ed.slug}: {key!r} already names {old.slug}")
             seen[key] = ed
@@ -221,6 +222,35 @@ def registered(editions: Iterable[FrameworkEdition]) -> Iterator[None]:
         yield
     finally:
         unregister(*added)
+
+
+def editions() -> tuple[FrameworkEdition, ...]:
+    """Every public edition: the shipped ones in FRAMEWORKS order, then the registered ones."""
+    return tuple(sorted(BY_SLUG.values(), key=lambda f: _RANK[f.slug]))
+
+
+def is_shipped(slug: str) -> bool:
+    """Whether an edition ships with the project (its catalog is built from src/ files)."""
+    return slug in _SHIPPED
+
+
+#: Editions an organisation imported for itself: known to item IRIs (``edition_of``) but to no
+#: public lookup, so their names never show outside the organisation's own routes.
+PRIVATE: Final[dict[str, FrameworkEdition]] = {}
+
+
+def register_private(*editions: FrameworkEdition) -> None:
+    """Make an organisation's own editions known to item-IRI lookups (not to public ones)."""
+    for ed in editions:
+        if ed.slug in BY_SLUG or ed.slug in BY_PREFIX:
+            raise ValueError(f"{ed.slug!r} already names a public edition")
+        PRIVATE[ed.slug] = ed
+
+
+def unregister_private(*slugs: str) -> None:
+    """Forget organisation editions (unknown slugs are ignored)."""
+    for slug in slugs:
+        PRIVATE.pop(slug, None)
 
 
 def edition_rank(slug: str) -> int:

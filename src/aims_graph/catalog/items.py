@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
-from aims_graph.catalog.frameworks import BY_SLUG, FrameworkEdition, framework
+from aims_graph.catalog.frameworks import BY_SLUG, PRIVATE, FrameworkEdition, framework
 from aims_graph.namespaces import AIMS, ID
 from aims_graph.store import Store
 
@@ -35,7 +36,7 @@ def edition_of(iri: str) -> str | None:
     if not iri.startswith(ID):
         return None
     slug = iri[len(ID) :].split("/", 1)[0]
-    return slug if slug in BY_SLUG else None
+    return slug if slug in BY_SLUG or slug in PRIVATE else None
 
 
 def normalise(text: str) -> str:
@@ -85,10 +86,13 @@ class ItemIndex:
     keys: dict[str, dict[str, set[str]]] = field(default_factory=dict)
 
     @classmethod
-    def from_store(cls, store: Store) -> ItemIndex:
-        """Build the index from the catalogs in the store with one query."""
+    def from_store(cls, store: Store, graphs: Sequence[str] = ()) -> ItemIndex:
+        """Build the index from the catalogs in the store (or in the graphs named), one query."""
         found: dict[str, dict[str, str]] = {}
-        for row in store.select(_ITEMS_QUERY):
+        query = _ITEMS_QUERY
+        if graphs:
+            query = query.replace("WHERE", "".join(f"FROM <{g}>\n" for g in graphs) + "WHERE", 1)
+        for row in store.select(query):
             iri = row["i"].value
             rec = found.setdefault(iri, {})
             edition = edition_of(iri)
@@ -128,6 +132,16 @@ class ItemIndex:
         for text in {item.ref, item.notation}:
             if text:
                 keys.setdefault(normalise(text), set()).add(item.iri)
+
+    def merged(self, other: ItemIndex) -> ItemIndex:
+        """A new index holding this one's items, then ``other``'s."""
+        out = ItemIndex(
+            dict(self.items),
+            {ed: {k: set(v) for k, v in keys.items()} for ed, keys in self.keys.items()},
+        )
+        for item in other.items.values():
+            out.add(item)
+        return out
 
     def get(self, iri: str) -> Item | None:
         """The item with this IRI, if any."""

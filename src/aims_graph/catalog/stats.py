@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from aims_graph.catalog.frameworks import FRAMEWORKS
+from aims_graph.catalog.frameworks import editions
 from aims_graph.namespaces import AIMS, scheme_iri
 from aims_graph.store import Store
 
@@ -33,7 +33,7 @@ class FrameworkStats:
 
 def framework_stats(store: Store) -> list[FrameworkStats]:
     """Count every edition's items by kind."""
-    by_scheme = {scheme_iri(f.slug): FrameworkStats(f.slug, f.title) for f in FRAMEWORKS}
+    by_scheme = {scheme_iri(f.slug): FrameworkStats(f.slug, f.title) for f in editions()}
     for row in store.select(COUNTS_QUERY):
         stats = by_scheme.get(row["scheme"].value)
         if stats is not None:

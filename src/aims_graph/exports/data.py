@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Final
 
-from aims_graph.catalog.frameworks import BY_SLUG, FRAMEWORKS, FrameworkEdition, framework
+from aims_graph.catalog.frameworks import BY_SLUG, FrameworkEdition, edition_rank, framework
 from aims_graph.catalog.items import edition_of
 from aims_graph.mappings.model import Edge
 from aims_graph.namespaces import AIMS, GRAPH, ID, graph_iri
@@ -280,7 +280,7 @@ def _edge_key(graph: Graph, e: Edge) -> tuple[object, ...]:
     def one(iri: str) -> tuple[object, ...]:
         item = graph.mappings.items.get(iri)
         slug = edition_of(iri) or ""
-        order = next((i for i, f in enumerate(FRAMEWORKS) if f.slug == slug), len(FRAMEWORKS))
+        order = edition_rank(slug)
         return (order, sort_key(item.notation if item else iri, item.kind if item else ""))
 
     return (one(e.subject), one(e.object), e.relation.value, e.mapping)

@@ -19,7 +19,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
-from aims_graph.catalog.frameworks import FRAMEWORKS
+from aims_graph.catalog.frameworks import editions
 from aims_graph.mappings.relations import RELATION_BY_IRI
 from aims_graph.namespaces import AIMS, BASE, DCTERMS, DPV, OWL, PROV, SEMAPV, SKOS, XSD
 from aims_graph.store import Store, StoreError, Term
@@ -32,7 +32,7 @@ RDF_SERIALISERS: Final[dict[str, str]] = {
     "application/rdf+xml": "xml",
 }
 
-PREFIXES: Final[dict[str, str]] = {
+_FIXED_PREFIXES: Final[dict[str, str]] = {
     "aims": str(AIMS),
     "skos": str(SKOS),
     "dcterms": str(DCTERMS),
@@ -43,8 +43,13 @@ PREFIXES: Final[dict[str, str]] = {
     "xsd": str(XSD),
     "semapv": str(SEMAPV),
     "dpv": str(DPV),
-    **{fw.prefixes[0]: fw.namespace for fw in FRAMEWORKS},
 }
+
+
+def prefixes() -> dict[str, str]:
+    """Prefixes of the output: the vocabularies, then each public edition's first one."""
+    return {**_FIXED_PREFIXES, **{f.prefixes[0]: f.namespace for f in editions()}}
+
 
 _DESCRIBE = """
 PREFIX aims: <https://w3id.org/aims-graph/ontology#>
@@ -94,7 +99,7 @@ class Description:
         """Serialise the triples in one of :data:`RDF_SERIALISERS`."""
         fmt = RDF_SERIALISERS[media_type]
         if fmt == "json-ld":
-            return self.graph.serialize(format="json-ld", context=dict(PREFIXES), encoding="utf-8")
+            return self.graph.serialize(format="json-ld", context=prefixes(), encoding="utf-8")
         return self.graph.serialize(format=fmt, encoding="utf-8")
 
 
@@ -122,7 +127,7 @@ def _rdflib(term: Term) -> Node:
 
 def _new_graph() -> Graph:
     g = Graph(bind_namespaces="none")
-    for prefix, ns in PREFIXES.items():
+    for prefix, ns in prefixes().items():
         g.bind(prefix, ns)
     return g
 
@@ -180,11 +185,12 @@ def local_href(iri: str) -> str:
 
 def curie(iri: str) -> str:
     """Shorten an IRI with the known prefixes (the IRI itself when none fits)."""
+    known = prefixes()
     best = ""
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and len(ns) > len(PREFIXES.get(best, "")):
+    for prefix, ns in known.items():
+        if iri.startswith(ns) and len(ns) > len(known.get(best, "")):
             best = prefix
-    return f"{best}:{iri[len(PREFIXES[best]) :]}" if best else iri
+    return f"{best}:{iri[len(known[best]) :]}" if best else iri
 
 
 @dataclass

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from aims_graph.catalog.frameworks import FRAMEWORKS
+from aims_graph.catalog.frameworks import editions
 from aims_graph.mappings.relations import RELATION_IRI
 from aims_graph.namespaces import AIMS, SEMAPV
 
@@ -96,7 +96,7 @@ def context() -> dict[str, Any]:
         terms[key] = None
     for relation, iri in RELATION_IRI.items():
         terms[relation.value] = iri
-    for fw in FRAMEWORKS:
+    for fw in editions():
         for prefix in fw.prefixes:
             terms[prefix] = {"@id": fw.namespace, "@prefix": True}
     return {"@context": terms}

@@ -9,7 +9,7 @@ from typing import Any, Final
 
 import pyoxigraph as ox
 
-from aims_graph.catalog.frameworks import FRAMEWORKS
+from aims_graph.catalog.frameworks import editions
 from aims_graph.namespaces import AIMS, BASE, DPV, GRAPH, ID, SEMAPV
 from aims_graph.store import Store
 from aims_graph.store.graphs import META_GRAPH, public_graphs
@@ -46,7 +46,7 @@ RDF_XML_SYNTAX: Final = RdfSyntax(
 )
 
 #: Prefixes written into Turtle, TriG and JSON-LD: vocabularies, then each edition's own.
-PREFIXES: Final[dict[str, str]] = {
+_FIXED_PREFIXES: Final[dict[str, str]] = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "owl": "http://www.w3.org/2002/07/owl#",
@@ -59,8 +59,12 @@ PREFIXES: Final[dict[str, str]] = {
     "dpv": str(DPV),
     "aimsid": ID,
     "aimsgraph": BASE,
-    **{f.prefixes[0]: f.namespace for f in FRAMEWORKS},
 }
+
+
+def prefixes() -> dict[str, str]:
+    """Prefixes of the output: the vocabularies, then each public edition's first one."""
+    return {**_FIXED_PREFIXES, **{f.prefixes[0]: f.namespace for f in editions()}}
 
 
 def exported_graphs(store: Store) -> list[str]:
@@ -100,26 +104,27 @@ def serialise_graphs(
         quads.sort(
             key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
         )
-        out = ox.serialize(quads, format=syntax.format, prefixes=PREFIXES)
+        out = ox.serialize(quads, format=syntax.format, prefixes=prefixes())
     else:
         ordered = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
         if syntax.name == "jsonld":
             out = compact_jsonld(ordered)
         else:
-            out = ox.serialize(ordered, format=syntax.format, prefixes=PREFIXES)
+            out = ox.serialize(ordered, format=syntax.format, prefixes=prefixes())
     if progress:
         progress(len(graphs) + 1, len(graphs) + 1, "serialised")
     return out if isinstance(out, bytes) else b""
 
 
 def _curie(iri: str) -> str:
+    known = prefixes()
     best = ""
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and len(ns) > len(PREFIXES.get(best, "")):
+    for prefix, ns in known.items():
+        if iri.startswith(ns) and len(ns) > len(known.get(best, "")):
             best = prefix
     if not best:
         return iri
-    local = iri[len(PREFIXES[best]) :]
+    local = iri[len(known[best]) :]
     # A local part starting with '//' would read as an absolute IRI; keep those whole.
     return iri if local.startswith("//") else f"{best}:{local}"
 
@@ -160,5 +165,5 @@ def compact_jsonld(triples: Iterable[ox.Triple]) -> bytes:
             node.setdefault("@type", []).append(_curie(t.object.value))
         else:
             node.setdefault(_curie(t.predicate.value), []).append(_value(t.object))
-    doc = {"@context": dict(PREFIXES), "@graph": list(nodes.values())}
+    doc = {"@context": prefixes(), "@graph": list(nodes.values())}
     return json.dumps(doc, ensure_ascii=False).encode()

@@ -11,7 +11,7 @@ from rdflib.namespace import OWL
 
 from aims_graph import resources
 from aims_graph.catalog.build import KIND_CLASS, CatalogSourceError, SourceRow, items_graph
-from aims_graph.catalog.frameworks import BY_SLUG, FrameworkEdition
+from aims_graph.catalog.frameworks import FrameworkEdition, is_shipped
 from aims_graph.checks.shacl import validate_shapes
 from aims_graph.namespaces import item_iri
 
@@ -92,7 +92,7 @@ def _check(draft: Draft) -> None:
         draft.problem(
             "edition", f"{slug!r} is not a usable edition id", "use e.g. nist-sp800-53-r5"
         )
-    elif slug in BY_SLUG:
+    elif is_shipped(slug):
         draft.problem("edition", f"{slug!r} is a shipped edition", "choose another --id")
     refs: dict[str, str] = {}
     for r in draft.rows:

@@ -10,7 +10,7 @@ asks to keep the rest, and reads what it wrote back as the build will.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -25,9 +25,18 @@ from aims_graph.mappings.review import NoCounterpartRow
 from aims_graph.mappings.sssom_io import MappingFileError, MappingRow, read_sssom
 from aims_graph.mappings.sssom_write import dumps_sssom
 from aims_graph.namespaces import ID
+from aims_graph.store import Store
 
 SET_BASE: Final = "https://w3id.org/aims-graph/mappings/"
 CREATOR_PREFIX: Final = ("aimsgraph", "https://w3id.org/aims-graph/")
+_ITEMS: Final = """
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?i ?s (SAMPLE(?notation) AS ?n) (SAMPLE(?label) AS ?l) WHERE {
+  ?i skos:inScheme ?s .
+  OPTIONAL { ?i skos:notation ?notation }
+  OPTIONAL { ?i skos:prefLabel ?label }
+} GROUP BY ?i ?s
+"""
 CC_BY: Final = "https://creativecommons.org/licenses/by/4.0/"
 
 
@@ -59,16 +68,36 @@ class CatalogItems:
                 out.add_graph(Graph().parse(path, format="turtle"))
         return out
 
+    @classmethod
+    def from_store(cls, store: Store, graphs: Sequence[str] = ()) -> CatalogItems:
+        """The items of the catalogs in a store's standards view (or of the graphs named)."""
+        out = cls()
+        source = "".join(f"FROM <{g}>\n" for g in graphs)
+        query = _ITEMS.replace("WHERE", source + "WHERE", 1)
+        for row in store.select(query):
+            out._add(
+                row["i"].value,
+                row["s"].value,
+                row["n"].value if "n" in row else "",
+                row["l"].value if "l" in row else "",
+            )
+        return out
+
     def add_graph(self, g: Graph) -> None:
         """Add every item of a catalog graph (e.g. one written by ``import framework``)."""
         for item, scheme in g.subject_objects(SKOS.inScheme):
-            iri, sch = str(item), str(scheme)
-            if not (sch.startswith(ID) and iri.startswith(sch + "/")):
-                continue
+            self._add(
+                str(item),
+                str(scheme),
+                str(g.value(item, SKOS.notation) or ""),
+                str(g.value(item, SKOS.prefLabel) or ""),
+            )
+
+    def _add(self, iri: str, sch: str, notation: str, label: str) -> None:
+        if sch.startswith(ID) and iri.startswith(sch + "/"):
             edition, ref = sch[len(ID) :], iri[len(sch) + 1 :]
-            notation = str(g.value(item, SKOS.notation) or ref)
-            label = str(g.value(item, SKOS.prefLabel) or notation)
-            known = KnownItem(iri, edition, ref, notation, label)
+            notation = notation or ref
+            known = KnownItem(iri, edition, ref, notation, label or notation)
             self.by_iri[iri] = known
             keys = self._keys.setdefault(edition, {})
             # A ref wins over another item's notation that happens to read the same.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Final
 
 import networkx as nx
@@ -30,6 +30,7 @@ from aims_graph.namespaces import (
 from aims_graph.store import Store
 from aims_graph.store.ntriples import NTriplesWriter
 
+_GRAPH_FILTER: Final = f'FILTER(STRSTARTS(STR(?g), "{GRAPH}mappings/"))'
 _MAPPINGS_QUERY: Final = f"""
 PREFIX aims: <{AIMS}>
 PREFIX dcterms: <http://purl.org/dc/terms/>
@@ -46,7 +47,7 @@ SELECT ?m ?s ?o ?rel ?conf ?just ?set ?setTitle ?src ?comment ?orig ?strength WH
     OPTIONAL {{ ?m aims:strength ?strength }}
     OPTIONAL {{ ?set dcterms:title ?setTitle }}
   }}
-  FILTER(STRSTARTS(STR(?g), "{GRAPH}mappings/"))
+  {_GRAPH_FILTER}
 }}
 """
 _STRENGTH: Final = {
@@ -74,11 +75,19 @@ class MappingGraph:
 
     @classmethod
     def from_store(
-        cls, store: Store, max_hops: int = 2, items: ItemIndex | None = None
+        cls,
+        store: Store,
+        max_hops: int = 2,
+        items: ItemIndex | None = None,
+        graphs: Sequence[str] = (),
     ) -> MappingGraph:
-        """Build the graph from every mapping-set graph in the store with one query."""
+        """Build the graph from every mapping-set graph in the store (or those named), one query."""
+        query = _MAPPINGS_QUERY
+        if graphs:  # e.g. an organisation's own sets, which sit outside the public graphs
+            values = " ".join(f"<{g}>" for g in graphs)
+            query = query.replace(_GRAPH_FILTER, f"VALUES ?g {{ {values} }}")
         raw: dict[str, dict[str, str]] = {}
-        for row in store.select(_MAPPINGS_QUERY):
+        for row in store.select(query):
             rec = raw.setdefault(row["m"].value, {})
             for k, v in row.items():
                 rec.setdefault(k, v.value)

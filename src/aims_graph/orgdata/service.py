@@ -91,6 +91,7 @@ class OrgService:
         self.registry = OrgRegistry(graph.store)
         self._ctx: ValidationContext | None = None
         self._engine: CoverageEngine | None = None
+        self._engine_generation = self._ctx_generation = graph.generation
         self._ctx_lock = threading.Lock()
         self._org_locks: dict[str, threading.Lock] = {}
         self._locks_lock = threading.Lock()
@@ -112,16 +113,18 @@ class OrgService:
     def coverage_engine(self) -> CoverageEngine:
         """The coverage engine over the standards, built on first use (it reads them once)."""
         with self._ctx_lock:
-            if self._engine is None:
+            if self._engine is None or self._engine_generation != self.graph.generation:
                 self._engine = CoverageEngine(self.mappings, self.store)
+                self._engine_generation = self.graph.generation
             return self._engine
 
     @property
     def validation_context(self) -> ValidationContext:
         """Catalogs and shapes for validation, loaded on first use."""
         with self._ctx_lock:
-            if self._ctx is None:
+            if self._ctx is None or self._ctx_generation != self.graph.generation:
                 self._ctx = ValidationContext.from_store(self.store)
+                self._ctx_generation = self.graph.generation
             return self._ctx
 
     def upload(
@@ -245,7 +248,10 @@ class OrgService:
                 stored(), as_of=as_of, catalogs=self.validation_context, law_mode=law_mode
             )
         with self._org_lock(org_id):
-            held = self._held.get(org_id) or _Held(OrgValidator(stored(), self.validation_context))
+            ctx = self.validation_context
+            held = self._held.get(org_id)
+            if held is None or held.validator.ctx is not ctx:  # a rebuild renewed the catalogs
+                held = _Held(OrgValidator(stored(), ctx))
             report = held.report
             if report is None or (report.as_of, report.law_mode) != (as_of, law_mode):
                 report = held.report = held.validator.validate(as_of=as_of, law_mode=law_mode)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aims_graph.catalog.frameworks import FRAMEWORKS
+from aims_graph.catalog.frameworks import editions
 from aims_graph.mappings.crosswalk import CrosswalkInputError
 from aims_graph.mappings.loading import MAPPING_SET_BASE
 from aims_graph.mappings.model import Edge
@@ -114,5 +114,5 @@ def matrix(index: ViewIndex) -> dict[str, Any]:
     """Framework × framework: stated mappings by relation, derived count, share mapped."""
     svc = index.svc
     return index.cached(
-        "matrix", lambda: {"frameworks": [f.slug for f in FRAMEWORKS], "pairs": svc.summary()}
+        "matrix", lambda: {"frameworks": [f.slug for f in editions()], "pairs": svc.summary()}
     )

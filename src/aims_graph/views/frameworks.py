@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aims_graph.catalog.frameworks import FRAMEWORKS, FrameworkEdition
+from aims_graph.catalog.frameworks import FrameworkEdition, editions, is_shipped
 from aims_graph.catalog.items import normalise
 from aims_graph.namespaces import scheme_iri
 from aims_graph.views.errors import NotFoundError
@@ -12,7 +12,7 @@ from aims_graph.views.index import ViewIndex, item_ref
 
 
 def _summary(index: ViewIndex, fw: FrameworkEdition) -> dict[str, Any]:
-    return {
+    out: dict[str, Any] = {
         "iri": scheme_iri(fw.slug),
         "id": fw.slug,
         "kind": "Framework",
@@ -27,11 +27,14 @@ def _summary(index: ViewIndex, fw: FrameworkEdition) -> dict[str, Any]:
         "prefixes": list(fw.prefixes),
         "total": sum(index.counts(fw.slug).values()),
     }
+    if not is_shipped(fw.slug):
+        out["origin"] = "imported"  # said only of imports, so shipped entries read as before
+    return out
 
 
 def frameworks(index: ViewIndex) -> list[dict[str, Any]]:
     """Every framework edition with its item total."""
-    return [_summary(index, fw) for fw in FRAMEWORKS]
+    return [_summary(index, fw) for fw in editions()]
 
 
 def framework(index: ViewIndex, text: str) -> dict[str, Any]:

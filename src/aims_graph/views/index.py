@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Final, TypeVar
 
-from aims_graph.catalog.frameworks import BY_SLUG, FRAMEWORKS, FrameworkEdition, framework
+from aims_graph.catalog.frameworks import BY_SLUG, FrameworkEdition, editions, framework
 from aims_graph.catalog.items import Item, ItemResolutionError, natural_key
 from aims_graph.mappings.crosswalk import MappingService
 from aims_graph.namespaces import AIMS
@@ -105,7 +105,7 @@ class ViewIndex:
         try:
             return framework(text)
         except KeyError:
-            close = [f.slug for f in FRAMEWORKS if text.lower() in f.slug or f.slug in text]
+            close = [f.slug for f in editions() if text.lower() in f.slug or f.slug in text]
             raise NotFoundError(
                 f"no framework {text!r}; known: {', '.join(BY_SLUG)}", "framework", close
             ) from None
@@ -145,7 +145,7 @@ def _details(graph: Graph, svc: MappingService) -> ItemDetails:
             d.alt_labels[iri].append(row["alt"].value)
     for iri in d.children:
         d.children[iri].sort(key=lambda c: natural_key(items[c].ref))
-    for fw in FRAMEWORKS:
+    for fw in editions():
         _tree_order(d, svc, fw.slug)
     return d
 

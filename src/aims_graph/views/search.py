@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Final
 
-from aims_graph.catalog.frameworks import FRAMEWORKS, framework
+from aims_graph.catalog.frameworks import editions, framework
 from aims_graph.catalog.items import Item, normalise
 from aims_graph.views.errors import ApiInputError
 from aims_graph.views.index import ViewIndex, item_ref
@@ -31,7 +31,7 @@ def _entries(index: ViewIndex) -> list[_Entry]:
     items = index.svc.items.items
     d = index.details
     out = []
-    for fw in FRAMEWORKS:
+    for fw in editions():
         for iri in d.order[fw.slug]:
             i = items[iri]
             summary = d.summary.get(iri, "").lower()

@@ -1,0 +1,91 @@
+"""One entry point per kind of import file, shared by the CLI and the HTTP API.
+
+A framework file is an OSCAL catalog (``.json``), a CISO Assistant library (``.yaml``) or our
+sheet (``.csv``/``.xlsx``); a mapping file is a CISO Assistant mapping library (``.yaml``) or an
+SSSOM/TSV set. The suffix says which unless the caller names the format.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from enum import StrEnum
+from pathlib import Path
+
+from aims_graph.importers.ciso import read_ciso_library
+from aims_graph.importers.draft import Draft
+from aims_graph.importers.mapping_draft import CatalogItems, MappingDraft
+from aims_graph.importers.mappings_ciso import Options, read_ciso_mappings
+from aims_graph.importers.mappings_sssom import read_sssom_mappings
+from aims_graph.importers.oscal import read_oscal_catalog
+from aims_graph.importers.sheet import read_framework_sheet
+from aims_graph.mappings.sssom_io import SUFFIX
+
+
+class FrameworkFormat(StrEnum):
+    """File formats a framework can come in."""
+
+    oscal = "oscal"
+    ciso = "ciso"
+    sheet = "sheet"
+
+
+class MappingFormat(StrEnum):
+    """File formats a mapping set can come in."""
+
+    ciso = "ciso"
+    sssom = "sssom"
+
+
+def framework_format(filename: str) -> FrameworkFormat:
+    """The format a framework file's name suggests (a sheet when nothing else fits)."""
+    name = filename.lower()
+    if name.endswith(".json"):
+        return FrameworkFormat.oscal
+    if name.endswith((".yaml", ".yml")):
+        return FrameworkFormat.ciso
+    return FrameworkFormat.sheet
+
+
+def mapping_format(filename: str) -> MappingFormat:
+    """The format a mapping file's name suggests (SSSOM/TSV when it is not YAML)."""
+    return (
+        MappingFormat.ciso if filename.lower().endswith((".yaml", ".yml")) else MappingFormat.sssom
+    )
+
+
+def read_framework(
+    data: bytes,
+    filename: str,
+    slug: str,
+    fmt: FrameworkFormat | None = None,
+    title: str | None = None,
+) -> Draft:
+    """Read a framework file as a draft edition of id ``slug`` (problems left on the draft)."""
+    kind = fmt or framework_format(filename)
+    if kind is FrameworkFormat.oscal:
+        return read_oscal_catalog(data, filename, slug)
+    if kind is FrameworkFormat.ciso:
+        return read_ciso_library(data, filename, slug)
+    return read_framework_sheet(data, filename, slug, title or slug)
+
+
+def read_mappings(
+    data: bytes,
+    filename: str,
+    items: CatalogItems,
+    options: Options | None = None,
+    fmt: MappingFormat | None = None,
+) -> MappingDraft:
+    """Read a mapping file against the known items (failed rows left on the draft)."""
+    if (fmt or mapping_format(filename)) is MappingFormat.ciso:
+        return read_ciso_mappings(data, filename, items, options)
+    with tempfile.TemporaryDirectory() as tmp:
+        # The SSSOM reader reads files (it is the build's reader); the name keeps the set id.
+        name = Path(filename).name
+        path = Path(tmp) / (name if name.endswith(SUFFIX) else f"{Path(name).stem}{SUFFIX}")
+        path.write_bytes(data)
+        draft = read_sssom_mappings(path, items)
+    draft.file = filename
+    for problem_list in (draft.problems, draft.failed):
+        problem_list[:] = [p.__class__(filename, p.where, p.reason, p.fix) for p in problem_list]
+    return draft
