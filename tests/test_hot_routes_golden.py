@@ -35,12 +35,16 @@ from urllib.parse import urlencode
 
 import httpx
 import pytest
+from bench.synthetic_bench import questions
+from bench.synthetic_frameworks import ORG_ID, SyntheticGraph, generate
 from tests.orgdata_support import EXAMPLE_DIR, SHEET_ORDER, copy_of
 from tests.servers import uvicorn_server
 
 from aims_graph.api.app import create_app
 from aims_graph.build import loader
 from aims_graph.config import Settings
+from aims_graph.mappings.crosswalk import MappingService
+from aims_graph.namespaces import scheme_iri
 from aims_graph.service import Graph
 from aims_graph.store import Store
 
@@ -126,7 +130,10 @@ def real_routes(queries: list[dict[str, Any]]) -> list[Route]:
         get("/crosswalk", {"from": "nist-ai-rmf:GOVERN-1.1"}),
         get("/crosswalk", {"from": "nist-ai-rmf:GOVERN-1.1", "to": "iso27001", "derived": "true"}),
         get("/crosswalk", {"from": "iso27001-2013:A.9.2.5", "to": "iso27001-2022"}),
-        get("/crosswalk", {"from": "eu-ai-act:obl-AIA-17-1-PRV", "derived": "true", "min_confidence": "0.7"}),
+        get(
+            "/crosswalk",
+            {"from": "eu-ai-act:obl-AIA-17-1-PRV", "derived": "true", "min_confidence": "0.7"},
+        ),
         get("/explain", {"from": "nist-ai-rmf:MAP-1.1", "to": "iso27001:4.1"}),
         get("/matrix"),
         get("/matrix/iso42001/iso27001-2022"),
@@ -259,3 +266,76 @@ def test_real_graph_hot_routes_are_unchanged(real: httpx.Client) -> None:
     # The same bodies a second time (the caches answer now): what is hashed is not volatile.
     assert capture(real, routes, key) == got
     check("real", got)
+
+
+# ---- the synthetic 50-framework graph ----------------------------------------------------
+
+
+def synthetic_routes(g: SyntheticGraph, svc: MappingService) -> list[Route]:
+    """The same kinds of question on the generated graph (bench.synthetic_bench's questions)."""
+    q = questions(g, svc)
+    first, second, third = (e.slug for e in g.editions[:3])
+    controls = ",".join(svc.curie(iri) for iri in q.implemented[:40])
+    partial = ",".join(svc.curie(iri) for iri in q.partial[:15])
+    org_args = {"target": q.target, "implemented": controls, "partial": partial}
+    leaf = g.leaves(first)[0]
+    return [
+        get("/frameworks"),
+        get(f"/frameworks/{first}"),
+        get(f"/frameworks/{second}/items"),
+        get(f"/frameworks/{first}/mapping-counts"),
+        get(f"/items/{q.item}"),
+        get(f"/items/{svc.curie(leaf)}"),
+        get("/crosswalk", {"from": q.item, "to": q.target}),
+        get("/crosswalk", {"from": q.item, "to": q.target, "derived": "true"}),
+        get("/crosswalk", {"from": q.item, "derived": "true"}),
+        get(
+            "/crosswalk", {"from": q.item, "to": third, "derived": "true", "min_confidence": "0.8"}
+        ),
+        get("/matrix"),
+        get(f"/matrix/{first}/{second}"),
+        get(f"/matrix/{first}/{third}", {"derived": "true"}),
+        get("/compare", {"first": f"{first}--{second}", "second": f"derived:{first}>{second}"}),
+        get("/queries/crosswalk", {"item": q.item, "target": q.target}),
+        get("/queries/crosswalk-derived", {"item": q.item, "target": q.target}),
+        *(
+            replace(
+                get(f"/queries/{name}", org_args, **accept),
+                label=f"/queries/{name}?target={q.target}&implemented=<the first 40 of "
+                f"{len(q.implemented)}>&partial=<the first 15 of {len(q.partial)}>",
+            )
+            for name in ("coverage", "gaps")
+            for accept in ({}, {"Accept": CSV})
+        ),
+        *sparql_routes(scheme_iri(second)),
+        *org_routes(ORG_ID, [q.target, third]),
+    ]
+
+
+@pytest.fixture(scope="module")
+def synthetic() -> Iterator[tuple[httpx.Client, list[Route], bytes]]:
+    """The app on the 50-framework graph, its editions registered while it serves."""
+    g = generate(50)
+    with g.registered():
+        store = g.build()
+        svc = MappingService.from_store(store)
+        routes = synthetic_routes(g, svc)
+        graph = Graph(store, Settings(store="memory:"), loader.BuildReport())
+        app = create_app(graph)
+        with uvicorn_server(app) as base, httpx.Client(base_url=base, timeout=120) as c:
+            yield c, routes, g.org.serialize(format="nt", encoding="utf-8")
+        store.close()
+
+
+@pytest.mark.slow
+def test_synthetic_50_framework_hot_routes_are_unchanged(
+    synthetic: tuple[httpx.Client, list[Route], bytes],
+) -> None:
+    client, routes, data = synthetic
+    key = register(client, ORG_ID, data, "application/n-triples")
+    got = capture(client, routes, key)
+    assert all(d["status"] == 200 for d in got.values()), [
+        k for k, d in got.items() if d["status"] != 200
+    ]
+    assert capture(client, routes, key) == got
+    check("synthetic-50", got)
