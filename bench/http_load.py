@@ -62,6 +62,8 @@ class LoadResult:
     errors: int
     #: Peak resident memory of the server's processes together (MB), after its runs.
     peak_mb: float | None = None
+    #: The same of the server's first process alone (without its /sparql query workers).
+    main_peak_mb: float | None = None
 
 
 def _tree(pid: int) -> list[int]:
@@ -73,10 +75,11 @@ def _tree(pid: int) -> list[int]:
     return found
 
 
-def peak_rss_mb(pid: int) -> float:
-    """The sum of the peak resident set sizes (VmHWM) of a process and its descendants."""
+def peak_rss_mb(pid: int, *, alone: bool = False) -> float:
+    """The sum of the peak resident set sizes (VmHWM) of a process and its descendants (pages
+    they share counted in each), or of the process ``alone``."""
     total_kb = 0
-    for p in _tree(pid):
+    for p in [pid] if alone else _tree(pid):
         try:
             status = Path(f"/proc/{p}/status").read_text()
         except OSError:  # gone meanwhile
@@ -163,7 +166,8 @@ def run(*, seconds: float, connections: int) -> list[LoadResult]:
         first = len(results)
         yield
         peak = sum(peak_rss_mb(p) for p in pids)
-        results[first:] = [replace(r, peak_mb=peak) for r in results[first:]]
+        main = peak_rss_mb(pids[0], alone=True)
+        results[first:] = [replace(r, peak_mb=peak, main_peak_mb=main) for r in results[first:]]
 
     cli = str(BIN / "aims-graph")
     oxigraph = oxigraph_binary()

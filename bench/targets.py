@@ -146,14 +146,25 @@ def _rss_row(m: Measured) -> str:
     base = f"{OXIGRAPH}: {oxi.peak_mb:,.0f} MB" if oxi and oxi.peak_mb else "–"
     ratio = f"{ours.peak_mb / oxi.peak_mb:.1f}× Oxigraph's" if oxi and oxi.peak_mb else "–"
     floor_text = f"constant ASGI app: {floor.peak_mb:,.0f} MB" if floor and floor.peak_mb else "–"
+    alone = (
+        f" (the server process alone {ours.main_peak_mb:,.0f} MB, the rest its /sparql query "
+        "workers and their multiprocessing helpers; shared pages counted in each)"
+        if ours.main_peak_mb is not None
+        else ""
+    )
     return (
-        f"| {work} (after all its load runs) | {ours.peak_mb:,.0f} MB | {base} | {ratio} | "
+        f"| {work}, after all its load runs | {ours.peak_mb:,.0f} MB{alone} | {base} | {ratio} | "
         f"{floor_text} | ≤ 100 MB | {_yes(ours.peak_mb <= 100)} |"
     )
 
 
 def _sized(n: int, full: int) -> str:
     return f"{n} frameworks" + ("" if n == full else f" (quick: {full} in the full run)")
+
+
+def _met(ok: bool, full: bool) -> str:
+    """Met or not; not judged on the smaller graphs of ``--quick``."""
+    return _yes(ok) if full else "– (smaller graph)"
 
 
 def _materialised_row(m: Measured) -> str:
@@ -167,8 +178,8 @@ def _materialised_row(m: Measured) -> str:
         f"| derived-mapping materialisation, {_sized(d.frameworks, 200)} | "
         f"{fmt(d.timing.median)}, +{d.rss_growth_mb:,.0f} MB | reading the stated mappings "
         f"from the store alone (`MappingGraph.from_store`): {fmt(d.read.median)} | "
-        f"{d.timing.median / d.read.median:.1f}× the read | – | {target} | "
-        f"{_yes(d.timing.median <= 3 and d.rss_growth_mb <= 150)} |"
+        f"ours / the read: {d.timing.median / d.read.median:.1f}× | – | {target} | "
+        f"{_met(d.timing.median <= 3 and d.rss_growth_mb <= 150, d.frameworks >= 200)} |"
     )
 
 
@@ -182,8 +193,8 @@ def _coverage_rows(m: Measured) -> list[str]:
     return [
         f"| {what}, {_sized(c.frameworks, 200)} | {fmt(ours.median)} (p99 {fmt(ours.p99)}) | "
         f"named {what} query, Oxigraph: {fmt(named.median)} | "
-        f"{named.median / ours.median:.1f}× faster than the query | – | ≤ 2 ms each | "
-        f"{_yes(ours.median <= 0.002)} |"
+        f"query / ours: {named.median / ours.median:.1f}× | – | ≤ 2 ms each | "
+        f"{_met(ours.median <= 0.002, c.frameworks >= 200)} |"
         for what, ours, named in (
             ("coverage", c.coverage, c.named_coverage),
             ("gaps", c.gaps, c.named_gaps),
@@ -200,12 +211,12 @@ def _shacl_row(m: Measured) -> str:
     if s.triples < 1_000_000:
         size += " (quick: 1M in the full run)"
     base = f"pyrudof, same data and shapes: {fmt(s.rudof.median)}" if s.rudof else "–"
-    ratio = f"{s.rudof.median / s.timing.median:.1f}× faster than pyrudof" if s.rudof else "–"
+    ratio = f"pyrudof / ours: {s.rudof.median / s.timing.median:.1f}×" if s.rudof else "–"
     same = "identical" if s.identical_to_pyshacl else "NOT identical"
     return (
         f"| SHACL validation, {size} | {fmt(s.timing.median)}; findings {same} to pyshacl's on "
         f"{s.pyshacl_triples:,} triples | {base} | {ratio} | – | {target} | "
-        f"{_yes(s.timing.median <= 5 and s.identical_to_pyshacl)} |"
+        f"{_met(s.timing.median <= 5 and s.identical_to_pyshacl, s.triples >= 1_000_000)} |"
     )
 
 
