@@ -31,7 +31,9 @@ from tests.virtuoso_server import VIRTUOSO, virtuoso_server
 from aims_graph.build import loader
 from aims_graph.queries import load_catalog
 from aims_graph.store import OxigraphStore
-from bench.timing import Result, summarise
+from bench.floor_app import BODY_ENV
+from bench.targets import FLOOR_1, FLOOR_2, FLOOR_FASTAPI_1, Measured
+from bench.timing import Result, Timing, measure, summarise
 
 ITEM = "https://w3id.org/aims-graph/id/iso42001-2023/A.6.2.4"
 TARGET = "https://w3id.org/aims-graph/id/iso27001-2022"
@@ -60,6 +62,8 @@ class LoadResult:
     errors: int
     #: Peak resident memory of the server's processes together (MB), after its runs.
     peak_mb: float | None = None
+    #: The same of the server's first process alone (without its /sparql query workers).
+    main_peak_mb: float | None = None
 
 
 def _tree(pid: int) -> list[int]:
@@ -71,10 +75,11 @@ def _tree(pid: int) -> list[int]:
     return found
 
 
-def peak_rss_mb(pid: int) -> float:
-    """The sum of the peak resident set sizes (VmHWM) of a process and its descendants."""
+def peak_rss_mb(pid: int, *, alone: bool = False) -> float:
+    """The sum of the peak resident set sizes (VmHWM) of a process and its descendants (pages
+    they share counted in each), or of the process ``alone``."""
     total_kb = 0
-    for p in _tree(pid):
+    for p in [pid] if alone else _tree(pid):
         try:
             status = Path(f"/proc/{p}/status").read_text()
         except OSError:  # gone meanwhile
@@ -161,7 +166,8 @@ def run(*, seconds: float, connections: int) -> list[LoadResult]:
         first = len(results)
         yield
         peak = sum(peak_rss_mb(p) for p in pids)
-        results[first:] = [replace(r, peak_mb=peak) for r in results[first:]]
+        main = peak_rss_mb(pids[0], alone=True)
+        results[first:] = [replace(r, peak_mb=peak, main_peak_mb=main) for r in results[first:]]
 
     cli = str(BIN / "aims-graph")
     oxigraph = oxigraph_binary()
@@ -184,10 +190,35 @@ def run(*, seconds: float, connections: int) -> list[LoadResult]:
         store.close()
         del store
         embedded = f"oxigraph:{tmp / 'ours'}"
+        floor_body = tmp / "floor-body.json"
         for label, workers in (("1 process", 1), ("2 workers, embedded read-only", 2)):
             port = free_port()
             with serve(port, workers, embedded) as pid, memory_of(pid):
-                ours(label, f"http://127.0.0.1:{port}")
+                base = f"http://127.0.0.1:{port}"
+                floor_body.write_bytes(httpx.get(base + CROSSWALK_PATH, timeout=60).content)
+                ours(label, base)
+
+        # The Python floor (issue 18, rule c): /crosswalk's own bytes from a constant ASGI app,
+        # and from one FastAPI route, under the uvicorn settings of `aims-graph serve`.
+        for label, extra in (
+            (FLOOR_1, []),
+            (FLOOR_FASTAPI_1, ["--fastapi"]),
+            (FLOOR_2, ["--workers", "2"]),
+        ):
+            port = free_port()
+            url = f"http://127.0.0.1:{port}{CROSSWALK_PATH}"
+            with (
+                process_group(
+                    [sys.executable, "-m", "bench.floor_app", "--port", str(port), *extra],
+                    url,
+                    tmp / "floor.log",
+                    env={BODY_ENV: str(floor_body)},
+                ) as pid,
+                memory_of(pid),
+            ):
+                if httpx.get(url, timeout=60).content != floor_body.read_bytes():
+                    raise RuntimeError(f"{label} does not answer /crosswalk's bytes")
+                load(label, url)
 
         shared_port, port, tmp_shared = free_port(), free_port(), str(tmp / "shared")
         shared = f"http://127.0.0.1:{shared_port}"
@@ -270,8 +301,18 @@ def _first_answer(
             time.sleep(0.01)
 
 
-def startup(quick: bool) -> list[Result]:
-    """``aims-graph serve`` from launch to its first /crosswalk answer, cold and warm store."""
+def _process_seconds(cmd: Sequence[str], runs: int) -> Timing:
+    """Wall time of a fresh process running ``cmd`` to its end, ``runs`` times after one warm-up."""
+    return measure(lambda: subprocess.run(list(cmd), check=True, capture_output=True), runs)
+
+
+def startup(quick: bool, measured: Measured | None = None) -> list[Result]:
+    """``aims-graph serve`` from launch to its first /crosswalk answer, cold and warm store.
+
+    With the floors of the same run (issue 18, rule c): the interpreter alone (``python -c
+    pass``), importing the web stack (``import fastapi, uvicorn``) and the constant ASGI app of
+    bench/floor_app.py from launch to its first answer; and ``oxigraph serve-read-only``.
+    """
     runs = 2 if quick else 5
     tmp = Path(tempfile.mkdtemp(prefix="aims-startup-bench-"))
     cli = str(BIN / "aims-graph")
@@ -315,38 +356,82 @@ def startup(quick: bool) -> list[Result]:
             )
             for _ in range(runs)
         ]
+        floor_app = [
+            _first_answer(
+                [sys.executable, "-m", "bench.floor_app", "--port", str(port)],
+                url,
+                tmp / "floor.log",
+            )
+            for _ in range(runs)
+        ]
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    python = [sys.executable, "-c", "pass"]
+    web = [sys.executable, "-c", "import fastapi, uvicorn"]
+    floors = {
+        "python -c pass": _process_seconds(python, runs),
+        "import fastapi, uvicorn": _process_seconds(web, runs),
+        "floor app": summarise(floor_app),
+    }
+    timings = {"cold": summarise(cold), "warm": summarise(warm), "oxigraph": summarise(oxi)}
+    if measured is not None:
+        measured.startup.update({**timings, **floors})
     return [
-        Result("serve, cold store: launch → first /crosswalk", summarise(cold), "", None, "–"),
+        Result(
+            "serve, cold store: launch → first /crosswalk", timings["cold"], "", None, "≤ 1.5 s"
+        ),
         Result(
             "serve, warm store: launch → first /crosswalk",
-            summarise(warm),
+            timings["warm"],
             "oxigraph serve-read-only: launch → first answer",
-            summarise(oxi),
-            "≤ 0.5 s",
+            timings["oxigraph"],
+            "≤ 0.3 s",
+        ),
+        Result(
+            "Python floor: constant ASGI app under uvicorn, launch → first answer",
+            floors["floor app"],
+            "`python -c pass`",
+            floors["python -c pass"],
+            "–",
+        ),
+        Result(
+            '`python -c "import fastapi, uvicorn"`',
+            floors["import fastapi, uvicorn"],
+            "`python -c pass`",
+            floors["python -c pass"],
+            "–",
         ),
     ]
 
 
 def table(results: list[LoadResult], connections: int, seconds: float) -> str:
-    """The runs as a Markdown table, each rate against raw Oxigraph's and rdflib-endpoint's."""
+    """The runs as a Markdown table, each rate against raw Oxigraph's, rdflib-endpoint's and the
+    Python floor of the same deployment (one process or two workers)."""
     oxi = next((r.rate for r in results if r.name.startswith("oxigraph")), None)
     rdf = next((r.rate for r in results if r.name.startswith("rdflib")), None)
+    floors = {
+        "1 process": next((r.rate for r in results if r.name == FLOOR_1), None),
+        "2 workers": next((r.rate for r in results if r.name == FLOOR_2), None),
+    }
     lines = [
         f"`wrk -t2 -c{connections} -d{seconds:g}s`, the crosswalk of iso42001:A.6.2.4 to "
-        "27001:2022 (/crosswalk, and the named crosswalk query with its values written in).",
+        "27001:2022 (/crosswalk, and the named crosswalk query with its values written in). "
+        "The Python floor rows answer /crosswalk's own bytes from a constant app "
+        "(bench/floor_app.py) under `aims-graph serve`'s uvicorn settings; 'vs floor' is a "
+        "row's rate over the floor of its deployment (one process or two workers).",
         "",
         "| server | requests/s | p50 | p99 | requests | errors | vs Oxigraph | vs rdflib "
-        "| peak RSS |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| vs floor | peak RSS |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         vs_oxi = f"{r.rate / oxi:.2f}×" if oxi else "–"
         vs_rdf = f"{r.rate / rdf:.1f}×" if rdf else "–"
+        floor = next((f for k, f in floors.items() if k in r.name), None)
+        vs_floor = f"{r.rate / floor:.2f}×" if floor and r.name.startswith("aims-graph") else "–"
         lines.append(
             f"| {r.name} | {r.rate:,.0f} | {r.p50_ms:.1f} ms | {r.p99_ms:.1f} ms | "
-            f"{r.requests:,} | {r.errors} | {vs_oxi} | {vs_rdf} | "
+            f"{r.requests:,} | {r.errors} | {vs_oxi} | {vs_rdf} | {vs_floor} | "
             f"{f'{r.peak_mb:,.0f} MB' if r.peak_mb is not None else '–'} |"
         )
     return "\n".join(lines)

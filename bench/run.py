@@ -1,11 +1,13 @@
 """Benchmarks, each against a baseline measured in the same run (issue 7).
 
-    python -m bench.run [--quick] [--output bench/RESULTS.md]
+    python -m bench.run [--quick] [--only http,startup] [--output bench/RESULTS.md]
 
 Prints and writes Markdown tables: latency (median and p99 of repeated runs, the baseline's
 median, the ratio baseline / ours: above 1, ours is faster) and HTTP under load (bench/http_load.py:
-aims-graph in three deployments against raw Oxigraph and rdflib-endpoint). ``--quick`` repeats
-each a few times, so that CI keeps every benchmark running.
+aims-graph in three deployments against raw Oxigraph, rdflib-endpoint and the Python floor), and
+last issue 18's target table (bench/targets.py) from what ran. ``--quick`` repeats each a few
+times, so that CI keeps every benchmark running; ``--only`` runs some groups (the target table
+says which rows were not run).
 """
 
 from __future__ import annotations
@@ -147,36 +149,77 @@ def run(quick: bool) -> list[Result]:
     return results
 
 
+#: The groups ``--only`` picks from, in the order they run.
+GROUPS = ("real", "startup", "synthetic", "validation", "shacl-core", "http")
+
+
+def _groups(text: str) -> tuple[str, ...]:
+    picked = tuple(g.strip() for g in text.split(",") if g.strip())
+    unknown = [g for g in picked if g not in GROUPS]
+    if unknown or not picked:
+        raise argparse.ArgumentTypeError(
+            f"unknown group {', '.join(unknown) or '(none)'}; choose from {', '.join(GROUPS)}"
+        )
+    return picked
+
+
 def main() -> None:
     """Run the benchmarks, print the tables and write them."""
-    from bench import http_load, shacl_core, synthetic_bench, validation
+    from bench import http_load, shacl_core, synthetic_bench, targets, validation
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="few repeats (CI)")
     parser.add_argument("--output", type=Path, default=None, help="Markdown file to write")
+    parser.add_argument(
+        "--only",
+        type=_groups,
+        default=GROUPS,
+        metavar="GROUP[,GROUP...]",
+        help=f"run only these groups, of {', '.join(GROUPS)} (default: all); issue 18's "
+        "target table is printed with the rows they measure",
+    )
     ns = parser.parse_args()
+    only: tuple[str, ...] = ns.only
     started = time.perf_counter()
     sections: list[tuple[str, str]] = []
+    measured = targets.Measured()
 
     def section(title: str, text: str) -> None:
         sections.append((title, text))
         print(f"\n## {title}\n\n{text}", flush=True)
 
-    section("Real graph", table(run(ns.quick) + http_load.startup(ns.quick)))
-    section(
-        "Synthetic graphs of 5, 50 and 200 frameworks", table(synthetic_bench.results(ns.quick))
-    )
-    section("SHACL validation of organisation data", table(validation.results(ns.quick)))
-    section("SHACL Core engine on a generic shapes mix", table(shacl_core.results(ns.quick)))
-    seconds, connections = (2.0, 8) if ns.quick else (10.0, 8)
-    load = http_load.run(seconds=seconds, connections=connections)
-    section("HTTP under load", http_load.table(load, connections, seconds))
+    if "real" in only:
+        section("Real graph", table(run(ns.quick)))
+    if "startup" in only:
+        section(
+            "Start-up, with the Python floors",
+            table(http_load.startup(ns.quick, measured)),
+        )
+    if "synthetic" in only:
+        section(
+            "Synthetic graphs of 5, 50 and 200 frameworks",
+            table(synthetic_bench.results(ns.quick, measured)),
+        )
+    if "validation" in only:
+        section(
+            "SHACL validation of organisation data", table(validation.results(ns.quick, measured))
+        )
+    if "shacl-core" in only:
+        section("SHACL Core engine on a generic shapes mix", table(shacl_core.results(ns.quick)))
+    if "http" in only:
+        seconds, connections = (2.0, 8) if ns.quick else (10.0, 8)
+        measured.load = http_load.run(seconds=seconds, connections=connections)
+        section("HTTP under load", http_load.table(measured.load, connections, seconds))
+    section("Issue 18's targets", targets.table(measured))
     machine = (
         f"{platform.machine()}, {os.cpu_count()} cores, "
         f"{platform.python_implementation()} {platform.python_version()}"
     )
+    flags = (" --quick" if ns.quick else "") + (
+        f" --only {','.join(only)}" if only != GROUPS else ""
+    )
     text = (
-        f"# Benchmark results\n\n`python -m bench.run{' --quick' if ns.quick else ''}` on "
+        f"# Benchmark results\n\n`python -m bench.run{flags}` on "
         f"{machine}, {date.today().isoformat()}, {time.perf_counter() - started:.0f} s in all. "
         "Ratios are the baseline's time over ours (above 1: ours is faster), measured in the "
         "same run; p99 of a few runs is their slowest.\n"

@@ -29,6 +29,7 @@ from bench.synthetic_validation import (
     synthetic_upload,
     triple_count,
 )
+from bench.targets import Measured, Shacl
 from bench.timing import Result, Timing, measure
 
 #: Size of the organisation both engines validate (pyshacl: about a minute at 500 triples).
@@ -37,6 +38,8 @@ PYSHACL_TRIPLES_QUICK = 100
 #: Sizes ours is timed at, with the runs each, and what it should beat there.
 SIZES: tuple[tuple[int, int], ...] = ((10_000, 5), (100_000, 3), (1_000_000, 2))
 TARGET = "≥ 2× faster than pyrudof"
+#: Issue 18's target at 1M triples.
+TARGET_1M = "≤ 5 s (and ≥ 2× faster than pyrudof)"
 
 
 def _same(fast: ValidationReport, ref: ValidationReport) -> None:
@@ -58,7 +61,7 @@ def _timed(fn: Callable[[], ValidationReport]) -> tuple[Timing, ValidationReport
     return timing, box[0]
 
 
-def results(quick: bool) -> list[Result]:
+def results(quick: bool, measured: Measured | None = None) -> list[Result]:
     """Validation at each size, and against pyshacl on a small organisation."""
     ctx = ValidationContext.from_files()
     out: list[Result] = []
@@ -110,9 +113,11 @@ def results(quick: bool) -> list[Result]:
                 full,
                 "pyrudof, same data, catalogs and shapes (1 run)",
                 rudof_timing,
-                TARGET,
+                TARGET_1M if triples >= 1_000_000 else TARGET,
             )
         )
+        if measured is not None:  # the largest size that ran; _same passed on the small one
+            measured.shacl = Shacl(n, full, rudof_timing, True, triple_count(nt))
     out.append(_append_result(ctx, data, full, 3 if quick else 5))
     return out
 
