@@ -35,6 +35,10 @@ class Graph:
                 self._mappings = MappingService.from_store(self.store, self.settings)
             return self._mappings
 
+    def built_mappings(self) -> MappingService | None:
+        """The mapping service if it is built, without building it (None otherwise)."""
+        return self._mappings
+
     def invalidate(self) -> None:
         """Forget the in-memory indexes (call after any graph in the store changed)."""
         self._mappings = None

@@ -9,6 +9,8 @@ from fastapi import FastAPI
 
 from aims_graph import __version__
 from aims_graph.api.access_log import redact_access_log
+from aims_graph.api.answers import AnswerCache, KeptAnswers
+from aims_graph.api.crosswalk import KEPT_PATHS
 from aims_graph.api.docs import docs_router
 from aims_graph.api.exports import exports_router
 from aims_graph.api.graph_store import GRAPH_STORE_PATH, graph_store_router
@@ -59,7 +61,8 @@ def create_app(graph: Graph) -> FastAPI:
     app.include_router(orgs_router(graph.settings, auth))
     app.include_router(exports_router(graph))
     app.include_router(shacl_router(settings))
-    for router in json_api_routers(graph):
+    answers = AnswerCache(graph, KEPT_PATHS)
+    for router in json_api_routers(graph, answers=answers):
         app.include_router(router)
     install_problem_handlers(app)
     install_openapi(
@@ -67,6 +70,8 @@ def create_app(graph: Graph) -> FastAPI:
         lambda: list(load_catalog().values()),
         lambda: sorted({*BY_SLUG, *BY_PREFIX}),
     )
+    # Inside BodyLimit, so that a request with an oversized body is refused as before.
+    app.add_middleware(KeptAnswers, cache=answers)
     app.add_middleware(
         BodyLimit,
         request_limit=settings.max_request_bytes,

@@ -10,6 +10,7 @@ from fastapi import Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
+from aims_graph.api.answers import Answer
 from aims_graph.api.problems import ProblemError
 from aims_graph.api.sparql.negotiation import negotiate
 from aims_graph.config import Settings
@@ -61,12 +62,22 @@ def etag_of(data: bytes) -> str:
     return '"' + hashlib.sha256(data).hexdigest()[:32] + '"'
 
 
-def _matches(header: str | None, etag: str) -> bool:
-    if not header:
-        return False
-    tags = [t.strip() for t in header.split(",")]
-    # Weak comparison (RFC 9110 §13.1.2): W/"x" matches "x" for If-None-Match.
-    return "*" in tags or any(t.removeprefix("W/") == etag for t in tags)
+def validators(etag: str, settings: Settings, headers: dict[str, str] | None) -> dict[str, str]:
+    """The caching headers of an answer: ETag, Cache-Control, Vary, and the route's own."""
+    return {
+        "ETag": etag,
+        "Cache-Control": f"public, max-age={settings.api_cache_max_age}",
+        "Vary": "Accept",
+        **(headers or {}),
+    }
+
+
+def answer_of(
+    data: bytes, media_type: str, settings: Settings, headers: dict[str, str] | None = None
+) -> Answer:
+    """The bytes as an answer with its validators, ready to send as a 200 or a 304."""
+    etag = etag_of(data)
+    return Answer.of(data, media_type, etag, validators(etag, settings, headers))
 
 
 def cached(
@@ -77,16 +88,15 @@ def cached(
     headers: dict[str, str] | None = None,
 ) -> Response:
     """Answer with ETag and Cache-Control, or 304 when the client's copy is current."""
-    etag = etag_of(data)
-    out = {
-        "ETag": etag,
-        "Cache-Control": f"public, max-age={settings.api_cache_max_age}",
-        "Vary": "Accept",
-        **(headers or {}),
-    }
-    if _matches(request.headers.get("if-none-match"), etag):
-        return Response(status_code=304, headers=out)
-    return Response(data, media_type=media_type, headers=out)
+    return answer_of(data, media_type, settings, headers).response(request)
+
+
+def encode(model: type[BaseModel], body: dict[str, Any], doc_head: dict[str, Any]) -> bytes:
+    """A body checked against its model, as the compact UTF-8 JSON the API sends."""
+    doc = model.model_validate(body).model_dump(mode="json")
+    if doc_head:
+        doc = {**doc_head, **doc}
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def render(
@@ -100,8 +110,5 @@ def render(
 ) -> Response:
     """Check a body against its model and send it as JSON (or JSON-LD when asked and offered)."""
     media = choose(request, JSONLD_OFFERS if jsonld else JSON_OFFERS)
-    doc = model.model_validate(body).model_dump(mode="json")
-    if media == JSONLD:
-        doc = {"@context": context_url(request), **doc}
-    data = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
-    return cached(request, data, media, settings, headers)
+    head = {"@context": context_url(request)} if media == JSONLD else {}
+    return cached(request, encode(model, body, head), media, settings, headers)

@@ -8,17 +8,31 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from aims_graph.api import schemas
-from aims_graph.api.common import DATE_PATTERN, PROBLEM_RESPONSES, render
+from aims_graph.api.answers import AnswerCache
+from aims_graph.api.common import (
+    DATE_PATTERN,
+    JSON,
+    JSONLD_OFFERS,
+    PROBLEM_RESPONSES,
+    answer_of,
+    choose,
+    encode,
+    render,
+)
 from aims_graph.views import ViewIndex
 from aims_graph.views import crosswalk as mapping_views
 from aims_graph.views import obligations as obligation_views
 from aims_graph.views.errors import as_date
 
+#: The routes whose JSON answers are kept per build (see aims_graph.api.answers).
+KEPT_PATHS = frozenset({"/crosswalk"})
 
-def crosswalk_router(views: ViewIndex) -> APIRouter:
-    """/crosswalk, /explain, /matrix and /obligations."""
+
+def crosswalk_router(views: ViewIndex, answers: AnswerCache | None = None) -> APIRouter:
+    """/crosswalk, /explain, /matrix and /obligations; ``answers`` keeps /crosswalk's JSON."""
     router = APIRouter(tags=["crosswalk"], responses=PROBLEM_RESPONSES)
     settings = views.graph.settings
+    kept = answers or AnswerCache(views.graph, KEPT_PATHS)
 
     @router.get(
         "/crosswalk",
@@ -47,10 +61,16 @@ def crosswalk_router(views: ViewIndex) -> APIRouter:
         ] = 0.0,
     ) -> Response:
         """Each mapping with titles, relation, confidence, justification, source and set."""
+        svc = views.svc
         body = mapping_views.crosswalk(
             views, from_, to, derived=derived, min_confidence=min_confidence
         )
-        return render(request, schemas.Crosswalk, body, settings, jsonld=True)
+        if choose(request, JSONLD_OFFERS) != JSON:
+            return render(request, schemas.Crosswalk, body, settings, jsonld=True)
+        # The same query gives the same bytes until the next build: keep them.
+        answer = answer_of(encode(schemas.Crosswalk, body, {}), JSON, settings)
+        kept.keep(request, svc, answer)
+        return answer.response(request)
 
     @router.get(
         "/explain",

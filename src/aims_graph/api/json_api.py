@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 
+from aims_graph.api.answers import AnswerCache
 from aims_graph.api.compare import compare_router
 from aims_graph.api.crosswalk import crosswalk_router
 from aims_graph.api.explorer_data import explorer_data_router
@@ -25,8 +26,13 @@ def _warm(views: ViewIndex) -> None:
         return
 
 
-def json_api_routers(graph: Graph, views: ViewIndex | None = None) -> list[APIRouter]:
-    """The routers of the JSON API (frameworks, items, crosswalk, named queries)."""
+def json_api_routers(
+    graph: Graph, views: ViewIndex | None = None, answers: AnswerCache | None = None
+) -> list[APIRouter]:
+    """The routers of the JSON API (frameworks, items, crosswalk, named queries).
+
+    ``answers`` keeps the encoded answers of the hot read routes, for :class:`KeptAnswers`.
+    """
     views = views or ViewIndex(graph)
 
     @asynccontextmanager
@@ -40,7 +46,7 @@ def json_api_routers(graph: Graph, views: ViewIndex | None = None) -> list[APIRo
     return [
         first,
         items_router(views),
-        crosswalk_router(views),
+        crosswalk_router(views, answers),
         compare_router(views),
         queries_router(views),
         explorer_data_router(views),

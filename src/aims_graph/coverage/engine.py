@@ -29,6 +29,7 @@ Totals are given by section: the item's top-level parent (below an annex: the an
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
 
@@ -75,8 +76,31 @@ SELECT ?o ?actor ?tier ?rec ?scope ?valid ?applies ?status WHERE {{
 """
 
 
+@dataclass(frozen=True, slots=True)
+class _Reach:
+    """A mapping from a control into a target edition, with all a Support takes from it."""
+
+    object_iri: str
+    relation: str
+    covers: bool  # the relation covers the object when the control counts at full strength
+    confidence: float  # what ``min_confidence`` reads
+    strength: float | None  # what ``min_strength`` reads
+    shown: float  # the confidence as reports show it
+    derived: bool
+    chain: tuple[dict[str, Any], ...]  # shared between reports: read, never changed
+
+
+def _support_order(s: Support) -> tuple[bool, bool, float]:
+    return (s.contributes != "covers", s.derived, -s.confidence)
+
+
 class CoverageEngine:
-    """Item index, mapping graph and catalog structure held in memory for coverage questions."""
+    """Item index, mapping graph and catalog structure held in memory for coverage questions.
+
+    What depends only on the standards (an edition's leaf targets and their sections, each
+    control's mappings into an edition with its hops as JSON) is computed on first use and kept,
+    so a coverage question only filters and counts.
+    """
 
     def __init__(self, mappings: MappingService, store: Store) -> None:
         self.mappings = mappings
@@ -90,9 +114,18 @@ class CoverageEngine:
         for row in store.select(_OBLIGATIONS_QUERY):
             self.records[row["o"].value].append({k: v.value for k, v in row.items()})
         self.absences = Absences.from_store(store)
+        self._sections: dict[str, str] = {}
+        self._targets: dict[str, tuple[tuple[Item, str], ...]] = {}
+        self._reach: dict[tuple[str, str], tuple[_Reach, ...]] = {}
 
     def section(self, iri: str) -> str:
         """Notation of the item's top-level parent (below an annex: its first level)."""
+        found = self._sections.get(iri)
+        if found is None:
+            found = self._sections[iri] = self._section(iri)
+        return found
+
+    def _section(self, iri: str) -> str:
         chain = [iri]
         while chain[-1] in self.parent and len(chain) < 12:
             chain.append(self.parent[chain[-1]])
@@ -107,6 +140,18 @@ class CoverageEngine:
 
     def framework_targets(self, edition: str) -> list[Item]:
         """Leaf requirements of a framework edition."""
+        return [item for item, _ in self._framework_plan(edition)]
+
+    def _framework_plan(self, edition: str) -> tuple[tuple[Item, str], ...]:
+        """The edition's leaf requirements with their sections (computed once per edition)."""
+        plan = self._targets.get(edition)
+        if plan is None:
+            plan = self._targets[edition] = tuple(
+                (item, self.section(item.iri)) for item in self._leaves(edition)
+            )
+        return plan
+
+    def _leaves(self, edition: str) -> list[Item]:
         return sorted(
             (
                 i
@@ -182,37 +227,41 @@ class CoverageEngine:
         dates: dict[str, str] = {}
         if edition == "eu-ai-act":
             targets, dates = self.ai_act_targets(org, as_of, law_mode)
+            plan: tuple[tuple[Item, str], ...] = tuple((t, self.section(t.iri)) for t in targets)
         else:
-            targets = self.framework_targets(edition)
+            plan = self._framework_plan(edition)
         if controls is None:
             controls = org_controls(org, as_of)
         verdicts = {
-            t.iri: ItemVerdict(t, self.section(t.iri), applies_from=dates.get(t.iri))
-            for t in targets
+            t.iri: ItemVerdict(t, section, applies_from=dates.get(t.iri)) for t, section in plan
         }
         for c in controls:
-            if c.iri in verdicts:
-                verdicts[c.iri].support.append(
-                    Support(c, "same item", 1.0, False, _contribution(c, Relation.EQUAL), ())
+            full = c.strength == "full"
+            same = verdicts.get(c.iri)
+            if same is not None:
+                # The control itself counts as an equal mapping to the item.
+                same.support.append(
+                    Support(c, "same item", 1.0, False, "covers" if full else "partly", ())
                 )
-            rows = self.mappings.graph.crosswalk(
-                c.iri,
-                edition,
-                derived=True,
-                min_confidence=min_confidence,
-                min_strength=min_strength,
-            )
-            for row in rows:
-                v = verdicts.get(row.object_iri)
-                if v is None or row.relation not in _COVERS | _PARTLY:
+            for r in self._reaching(c.iri, edition):
+                v = verdicts.get(r.object_iri)
+                if v is None or r.confidence < min_confidence:
                     continue
-                v.support.append(self._support(c, row))
+                if (
+                    min_strength is not None
+                    and r.strength is not None
+                    and r.strength < min_strength
+                ):
+                    continue  # graded below the floor (ungraded mappings pass)
+                contributes = "covers" if full and r.covers else "partly"
+                v.support.append(Support(c, r.relation, r.shown, r.derived, contributes, r.chain))
         editions = control_editions((c.iri for c in controls), edition)
         for v in verdicts.values():
-            kinds = {s.contributes for s in v.support}
-            v.verdict = "covered" if "covers" in kinds else "partly" if kinds else "gap"
-            v.support.sort(key=lambda s: (s.contributes != "covers", s.derived, -s.confidence))
-            if v.verdict == "gap":
+            if v.support:
+                covers = any(s.contributes == "covers" for s in v.support)
+                v.verdict = "covered" if covers else "partly"
+                v.support.sort(key=_support_order)
+            else:
                 v.no_counterpart = self.absences.explaining(v.item.iri, editions)
                 v.verdict = NO_COUNTERPART if v.no_counterpart else "gap"
         return CoverageReport(
@@ -220,18 +269,36 @@ class CoverageEngine:
             as_of=as_of,
             min_confidence=min_confidence,
             law_mode=law_mode,
-            items=[verdicts[t.iri] for t in targets],
+            items=[verdicts[t.iri] for t, _ in plan],
             controls=controls,
             min_strength=min_strength,
         )
 
-    def _support(self, c: OrgControl, row: CrosswalkRow) -> Support:
-        return Support(
-            c,
+    def _reaching(self, iri: str, edition: str) -> tuple[_Reach, ...]:
+        """The control's covering and partly covering mappings into the edition, unfiltered.
+
+        In the crosswalk's order, so that filtering them per question keeps the order the
+        crosswalk with those filters would give.
+        """
+        key = (iri, edition)
+        found = self._reach.get(key)
+        if found is None:
+            found = self._reach[key] = tuple(
+                self._reach_of(row)
+                for row in self.mappings.graph.crosswalk(iri, edition, derived=True)
+                if row.relation in _COVERS or row.relation in _PARTLY
+            )
+        return found
+
+    def _reach_of(self, row: CrosswalkRow) -> _Reach:
+        return _Reach(
+            row.object_iri,
             row.relation.value,
+            row.relation in _COVERS,
+            row.confidence,
+            row.strength,
             round(row.confidence, 6),
             row.derived,
-            _contribution(c, row.relation),
             tuple(self.mappings.hop(h) for h in row.chain),
         )
 
@@ -267,7 +334,8 @@ class CoverageEngine:
                             "confidence": s.confidence,
                             "derived": s.derived,
                             "contributes": s.contributes,
-                            "chain": list(s.chain),
+                            # copies: the hops are shared with other reports
+                            "chain": [dict(h) for h in s.chain],
                         }
                         for s in v.support
                     ],
@@ -279,10 +347,6 @@ class CoverageEngine:
                 for r in report.reverse()
             ],
         }
-
-
-def _contribution(c: OrgControl, rel: Relation) -> str:
-    return "covers" if c.strength == "full" and rel in _COVERS else "partly"
 
 
 def _applies(
