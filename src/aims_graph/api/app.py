@@ -14,6 +14,7 @@ from aims_graph.api.crosswalk import KEPT_PATHS
 from aims_graph.api.docs import docs_router
 from aims_graph.api.exports import exports_router
 from aims_graph.api.graph_store import GRAPH_STORE_PATH, graph_store_router
+from aims_graph.api.imports import imports_router
 from aims_graph.api.json_api import json_api_routers
 from aims_graph.api.limits import BodyLimit, RateLimiter
 from aims_graph.api.openapi import install_openapi
@@ -60,6 +61,7 @@ def create_app(graph: Graph) -> FastAPI:
     app.include_router(graph_store_router(graph, auth.org_graphs))
     app.include_router(orgs_router(graph.settings, auth))
     app.include_router(exports_router(graph))
+    app.include_router(imports_router(graph))
     app.include_router(shacl_router(settings))
     answers = AnswerCache(graph, KEPT_PATHS)
     for router in json_api_routers(graph, answers=answers):

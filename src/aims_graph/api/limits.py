@@ -19,6 +19,8 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 UPLOAD_SUFFIX: Final = ("/data", "/shapes")
 #: Other routes whose bodies are uploads too (data and shapes to validate).
 UPLOAD_PATHS: Final = frozenset({"/shacl/validate"})
+#: Path parts of the routes that take framework and mapping files (public and own imports).
+UPLOAD_PARTS: Final = ("/imports/", "/frameworks/", "/mappings/")
 
 
 class RateLimiter:
@@ -71,7 +73,11 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         path = str(scope.get("path", ""))
-        upload = path.endswith(UPLOAD_SUFFIX) or path in UPLOAD_PATHS
+        upload = (
+            path.endswith(UPLOAD_SUFFIX)
+            or path in UPLOAD_PATHS
+            or any(part in path for part in UPLOAD_PARTS)
+        )
         limit = self.upload_limit if upload else self.request_limit
         setting = "AIMS_GRAPH_MAX_UPLOAD_BYTES" if upload else "AIMS_GRAPH_MAX_REQUEST_BYTES"
         declared = dict(scope.get("headers") or []).get(b"content-length")

@@ -11,6 +11,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from aims_graph.catalog.items import ItemResolutionError
+from aims_graph.importers.draft import ImportProblemsError
+from aims_graph.importers.public import ImportConflictError, ImportsUnavailableError, problem_json
 from aims_graph.mappings.crosswalk import CrosswalkInputError
 from aims_graph.queries import QueryError
 from aims_graph.store import StoreError
@@ -91,6 +93,18 @@ def problem_for(exc: Exception) -> ProblemError | None:
         return ProblemError(500, "query-catalog-error", "Broken named query", str(exc))
     if isinstance(exc, InvalidTermError):
         return ProblemError(400, "bad-parameter", "Bad Request", str(exc))
+    if isinstance(exc, ImportProblemsError):
+        return ProblemError(
+            422,
+            "import-problems",
+            "The file cannot be imported",
+            f"{len(exc.problems)} problem(s); nothing was stored.",
+            problems=[problem_json(p) for p in exc.problems],
+        )
+    if isinstance(exc, ImportConflictError):
+        return ProblemError(409, "import-conflict", "Import conflict", str(exc))
+    if isinstance(exc, ImportsUnavailableError):
+        return ProblemError(503, "imports-unavailable", "No imports on this store", str(exc))
     if isinstance(exc, ReadOnlyStoreError):
         return ProblemError(503, "read-only-store", "Read-only deployment", str(exc))
     if isinstance(exc, StoreError):
@@ -124,6 +138,8 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(QueryError, domain)
     app.add_exception_handler(CatalogError, domain)
     app.add_exception_handler(StoreError, domain)
+    for error in (ImportProblemsError, ImportConflictError, ImportsUnavailableError):
+        app.add_exception_handler(error, domain)
 
     async def validation(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)

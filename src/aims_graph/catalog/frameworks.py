@@ -253,6 +253,14 @@ def unregister_private(*slugs: str) -> None:
         PRIVATE.pop(slug, None)
 
 
+def edition_facts(slug: str) -> FrameworkEdition:
+    """The facts of a public or an organisation's edition by its slug (KeyError when none)."""
+    found = BY_SLUG.get(slug) or PRIVATE.get(slug)
+    if found is None:
+        raise KeyError(f"unknown framework {slug!r}")
+    return found
+
+
 def edition_rank(slug: str) -> int:
     """Position of an edition: shipped ones in FRAMEWORKS order, then registered ones."""
     return _RANK.get(slug, len(_RANK))

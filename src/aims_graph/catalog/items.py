@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
-from aims_graph.catalog.frameworks import BY_SLUG, PRIVATE, FrameworkEdition, framework
+from aims_graph.catalog.frameworks import BY_SLUG, PRIVATE, edition_facts, framework
 from aims_graph.namespaces import AIMS, ID
 from aims_graph.store import Store
 
@@ -68,7 +68,7 @@ class Item:
     @property
     def curie(self) -> str:
         """Preferred CURIE, e.g. ``iso42001:A.6.2.4``."""
-        return f"{BY_SLUG[self.edition].prefixes[0]}:{self.ref}"
+        return f"{edition_facts(self.edition).prefixes[0]}:{self.ref}"
 
     @property
     def title(self) -> str:
@@ -156,12 +156,14 @@ class ItemIndex:
         raw = text.strip()
         if not raw:
             raise ItemResolutionError("no item given")
-        hint: FrameworkEdition | None = None
+        hint: str | None = None
         if framework_hint:
-            try:
-                hint = framework(framework_hint)
-            except KeyError as exc:
-                raise ItemResolutionError(str(exc.args[0])) from None
+            hint = self._edition_named(framework_hint)
+            if hint is None:
+                try:
+                    framework(framework_hint)
+                except KeyError as exc:
+                    raise ItemResolutionError(str(exc.args[0])) from None
         if raw.startswith(("http://", "https://")):
             item = self.items.get(raw.strip("<>"))
             if item is None:
@@ -169,15 +171,15 @@ class ItemIndex:
             return item
         prefix, sep, local = raw.partition(":")
         editions: list[str]
-        if sep and prefix.strip().lower() in _prefixes():
-            fw = framework(prefix)
-            if hint is not None and hint.slug != fw.slug:
+        named = self._edition_named(prefix) if sep else None
+        if named is not None:
+            if hint is not None and hint != named:
                 raise ItemResolutionError(
-                    f"{raw!r} is in {fw.slug}, but the framework given is {hint.slug}"
+                    f"{raw!r} is in {named}, but the framework given is {hint}"
                 )
-            editions, local = [fw.slug], local
+            editions, local = [named], local
         elif hint is not None:
-            editions, local = [hint.slug], raw
+            editions, local = [hint], raw
         else:
             editions, local = list(self.keys), raw
         key = normalise(local)
@@ -191,6 +193,14 @@ class ItemIndex:
                 f"{self.items[matches[0]].curie}"
             )
         raise ItemResolutionError(self._unknown_message(raw, key, editions))
+
+    def _edition_named(self, text: str) -> str | None:
+        """The edition a slug or CURIE prefix names: public, or an organisation's own that this
+        index holds (so an organisation's names resolve only in its own index)."""
+        key = text.strip().lower()
+        if key in _prefixes():
+            return framework(key).slug
+        return key if key in PRIVATE and key in self.keys else None
 
     def _unknown_message(self, raw: str, key: str, editions: list[str]) -> str:
         candidates: dict[str, str] = {}

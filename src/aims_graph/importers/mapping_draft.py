@@ -72,16 +72,20 @@ class CatalogItems:
     def from_store(cls, store: Store, graphs: Sequence[str] = ()) -> CatalogItems:
         """The items of the catalogs in a store's standards view (or of the graphs named)."""
         out = cls()
+        out.add_store(store, graphs)
+        return out
+
+    def add_store(self, store: Store, graphs: Sequence[str] = ()) -> None:
+        """Add the items of a store's standards view (or of the graphs named)."""
         source = "".join(f"FROM <{g}>\n" for g in graphs)
         query = _ITEMS.replace("WHERE", source + "WHERE", 1)
         for row in store.select(query):
-            out._add(
+            self._add(
                 row["i"].value,
                 row["s"].value,
                 row["n"].value if "n" in row else "",
                 row["l"].value if "l" in row else "",
             )
-        return out
 
     def add_graph(self, g: Graph) -> None:
         """Add every item of a catalog graph (e.g. one written by ``import framework``)."""

@@ -148,8 +148,10 @@ class PublicImports:
         with self._lock:
             folder = self.folder
             slug = draft.edition.slug
-            if slug in PRIVATE:
-                raise ImportConflictError(f"{slug!r} names an organisation's own edition")
+            if slug in PRIVATE or slug.startswith("org."):
+                raise ImportConflictError(
+                    f"{slug!r}: ids starting with 'org.' name organisations' own editions"
+                )
             existing = (folder / FRAMEWORKS_DIR / f"{slug}.ttl").is_file()
             if existing and not replace:
                 raise ImportConflictError(

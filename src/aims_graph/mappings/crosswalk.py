@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from aims_graph.catalog.frameworks import BY_SLUG, framework
+from aims_graph.catalog.frameworks import PRIVATE, edition_facts, framework
 from aims_graph.catalog.items import Item, ItemIndex, ItemResolutionError
 from aims_graph.config import Settings
 from aims_graph.mappings.graph import MappingGraph
@@ -25,6 +25,11 @@ def _short(iri: str) -> str:
     if iri.startswith(str(SEMAPV)):
         return "semapv:" + iri[len(str(SEMAPV)) :]
     return iri
+
+
+def _short_title(slug: str) -> str:
+    facts = edition_facts(slug)
+    return f"{facts.family}:{facts.edition}"
 
 
 def _set_id(iri: str) -> str:
@@ -57,6 +62,9 @@ class MappingService:
         try:
             return framework(text).slug
         except KeyError as exc:
+            key = text.strip().lower()
+            if key in PRIVATE and key in self.items.keys:  # an organisation's own, in its index
+                return key
             raise CrosswalkInputError(str(exc.args[0])) from None
 
     def curie(self, iri: str) -> str:
@@ -155,8 +163,8 @@ class MappingService:
                 {
                     "first": p.first,
                     "second": p.second,
-                    "first_title": BY_SLUG[p.first].family + ":" + BY_SLUG[p.first].edition,
-                    "second_title": BY_SLUG[p.second].family + ":" + BY_SLUG[p.second].edition,
+                    "first_title": _short_title(p.first),
+                    "second_title": _short_title(p.second),
                     "mappings": p.total,
                     "by_relation": dict(sorted(p.by_relation.items())),
                     "derived": p.derived,

@@ -30,6 +30,21 @@ def org_shapes_graph_iri(org_id: str) -> str:
     return f"{org_graph_iri(org_id)}/shapes"
 
 
+def org_framework_graph_iri(org_id: str, name: str) -> str:
+    """The named graph holding one of an organisation's own framework editions."""
+    return f"{org_graph_iri(org_id)}/framework/{name}"
+
+
+def org_mappings_graph_iri(org_id: str, name: str) -> str:
+    """The named graph holding one of an organisation's own mapping sets."""
+    return f"{org_graph_iri(org_id)}/mappings/{name}"
+
+
+def org_catalog_graphs_prefix(org_id: str) -> tuple[str, str]:
+    """The IRI prefixes of an organisation's framework graphs and of its mapping-set graphs."""
+    return f"{org_graph_iri(org_id)}/framework/", f"{org_graph_iri(org_id)}/mappings/"
+
+
 def record_iri(org_id: str, kind: str, local_id: str) -> URIRef:
     """IRI of one record of an organisation, e.g. ``…/org/northwind/system/credit-score``."""
     return URIRef(f"{ORG_BASE}{org_id}/{kind}/{local_id}")

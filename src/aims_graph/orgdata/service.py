@@ -16,6 +16,7 @@ from aims_graph.coverage import CoverageEngine
 from aims_graph.mappings.crosswalk import MappingService
 from aims_graph.orgdata.importer import import_sources, load_org_graph, store_org_data
 from aims_graph.orgdata.model import org_graph_iri
+from aims_graph.orgdata.org_catalogs import OrgCatalogs
 from aims_graph.orgdata.policy_shapes import (
     ShapesResult,
     check_shapes,
@@ -99,6 +100,7 @@ class OrgService:
         # store, which only this process writes; a sparql: store has other writers.
         self._holds = isinstance(graph.store, OxigraphStore)
         self._held: OrderedDict[str, _Held] = OrderedDict()
+        self.catalogs = OrgCatalogs(graph)
 
     def _org_lock(self, org_id: str) -> threading.Lock:
         with self._locks_lock:
@@ -117,6 +119,17 @@ class OrgService:
                 self._engine = CoverageEngine(self.mappings, self.store)
                 self._engine_generation = self.graph.generation
             return self._engine
+
+    def mappings_for(self, org_id: str) -> MappingService:
+        """The item index and mapping graph the organisation's answers use: the public ones,
+        with its own editions and mapping sets added when it has any."""
+        overlay = self.catalogs.overlay(org_id)
+        return self.mappings if overlay is None else overlay[0]
+
+    def engine_for(self, org_id: str) -> CoverageEngine:
+        """The coverage engine of the organisation (through its own mapping sets, if any)."""
+        overlay = self.catalogs.overlay(org_id)
+        return self.coverage_engine if overlay is None else overlay[1]
 
     @property
     def validation_context(self) -> ValidationContext:
@@ -142,7 +155,11 @@ class OrgService:
         with self._org_lock(org_id):
             existing = load_org_graph(self.store, org_id) if mode == "append" else None
             result = import_sources(
-                sources, org_id, self.mappings.items, existing=existing, sheet_kind=sheet_kind
+                sources,
+                org_id,
+                self.mappings_for(org_id).items,
+                existing=existing,
+                sheet_kind=sheet_kind,
             )
             if not result.ok:
                 raise OrgDataError(result.problems)
@@ -177,6 +194,7 @@ class OrgService:
         with self._org_lock(org_id):
             self._take(org_id)
             self.registry.delete(org_id)
+            self.catalogs.delete_all(org_id)
 
     def data(self, org_id: str) -> RdfGraph:
         """The organisation's stored graph."""
@@ -269,7 +287,7 @@ class OrgService:
         min_strength: float | None = None,
     ) -> dict[str, Any]:
         """The coverage report of a target (JSON-ready); CoverageInputError on a bad target."""
-        engine = self.coverage_engine
+        engine = self.engine_for(org_id)
         report = engine.coverage(
             self.data(org_id),
             target,
@@ -282,4 +300,4 @@ class OrgService:
 
     def soa(self, org_id: str) -> bytes:
         """The generated statement of applicability (XLSX, import template layout)."""
-        return soa_xlsx(self.data(org_id), self.mappings.items)
+        return soa_xlsx(self.data(org_id), self.mappings_for(org_id).items)

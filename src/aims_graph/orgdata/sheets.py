@@ -9,7 +9,7 @@ from typing import Final
 
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 
-from aims_graph.catalog.frameworks import BY_SLUG, framework
+from aims_graph.catalog.frameworks import edition_facts, framework
 from aims_graph.namespaces import AIMS, scheme_iri
 from aims_graph.orgdata.model import (
     ACTORS,
@@ -178,7 +178,7 @@ class SheetImporter(SheetState):
         g.add((node, AIMS.organisation, self.org))
         g.add((node, AIMS.control, self._item_iri(ed, ref)))
         # The label names the control by CURIE only, so it does not change when catalog titles do.
-        g.add((node, RDFS.label, Literal(f"SoA entry {BY_SLUG[ed].prefixes[0]}:{ref}")))
+        g.add((node, RDFS.label, Literal(f"SoA entry {edition_facts(ed).prefixes[0]}:{ref}")))
         if applicable is not None:
             g.add((node, AIMS.applicable, Literal(applicable)))
         row.literal(node, AIMS.rationale, "justification")

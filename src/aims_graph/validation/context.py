@@ -12,7 +12,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from aims_graph import resources
-from aims_graph.catalog.frameworks import BY_SLUG
+from aims_graph.catalog.frameworks import edition_facts
 from aims_graph.catalog.items import edition_of
 from aims_graph.namespaces import AIMS, ID, graph_iri
 from aims_graph.validation.compiler import CompiledCheck, compile_shapes
@@ -117,7 +117,7 @@ class ValidationContext:
         if found is None:
             notation, label = self.items.get(iri, ("", ""))
             ed = edition_of(iri)
-            curie = f"{BY_SLUG[ed].prefixes[0]}:{iri[len(ID) + len(ed) + 1 :]}" if ed else iri
+            curie = f"{edition_facts(ed).prefixes[0]}:{iri[len(ID) + len(ed) + 1 :]}" if ed else iri
             found = self._enforced[iri] = EnforcedItem(iri, curie, notation, label)
         return found
 

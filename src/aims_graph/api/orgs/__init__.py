@@ -9,6 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from aims_graph.api.orgs.auth import Authenticator
+from aims_graph.api.orgs.catalogs import catalogs_router
 from aims_graph.api.orgs.data import data_router
 from aims_graph.api.orgs.registry import registry_router
 from aims_graph.api.orgs.reports import reports_router
@@ -22,6 +23,6 @@ def orgs_router(settings: Settings, auth: Authenticator) -> APIRouter:
     """Routes of organisations and their data."""
     router = APIRouter()
     parts = (registry_router(settings, auth), data_router(auth), shapes_router(auth))
-    for part in (*parts, reports_router(auth)):
+    for part in (*parts, reports_router(auth), catalogs_router(auth)):
         router.include_router(part)
     return router

@@ -56,9 +56,13 @@ class Authenticator:
         return org_id
 
     def org_graphs(self, request: Request) -> tuple[str, ...]:
-        """The named graphs the caller's key grants, for /sparql: its data, then its shapes."""
+        """The named graphs the caller's key grants, for /sparql: its data, its shapes, then its
+        own frameworks and mapping sets."""
         org_id = self.org_id(request)
-        return () if org_id is None else (org_graph_iri(org_id), org_shapes_graph_iri(org_id))
+        if org_id is None:
+            return ()
+        own = self.service.catalogs.graphs(org_id)
+        return (org_graph_iri(org_id), org_shapes_graph_iri(org_id), *own)
 
     def require(self, request: Request, org_id: str) -> Organisation:
         """The organisation in the path, when the request's key is one of its keys."""

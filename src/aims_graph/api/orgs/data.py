@@ -2,61 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
 
 from aims_graph.api.orgs.auth import Authenticator
 from aims_graph.api.orgs.params import UPLOAD_TYPES, KindQuery, OrgIdPath
 from aims_graph.api.orgs.responses import private_json, private_rdf, rdf_media
 from aims_graph.api.problems import ProblemError
+from aims_graph.api.uploads import upload_sources
 from aims_graph.orgdata.problems import OrgDataError
 from aims_graph.orgdata.service import UploadMode, UploadTooLargeError
 from aims_graph.orgdata.sheet_specs import SHEETS
-
-
-async def upload_sources(
-    request: Request, body: bytes, kind: str | None, types: Mapping[str, str] = UPLOAD_TYPES
-) -> list[tuple[str, bytes]]:
-    """The named files of an upload: multipart fields, or one body of a type in ``types``."""
-    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if ctype == "multipart/form-data":
-
-        async def replay() -> dict[str, Any]:
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        # The body was read under the size limit; the form parser reads it from memory.
-        form = await Request(request.scope, replay).form(max_files=50, max_fields=50)
-        sources: list[tuple[str, bytes]] = []
-        for _, value in form.multi_items():
-            if isinstance(value, UploadFile):
-                sources.append((value.filename or "upload", await value.read()))
-        if not sources:
-            raise ProblemError(
-                400, "bad-upload", "Bad upload", "The form has no file fields; attach files."
-            )
-        return sources
-    suffix = types.get(ctype)
-    if suffix is None:
-        raise ProblemError(
-            415,
-            "unsupported-media-type",
-            "Unsupported Media Type",
-            f"Upload multipart/form-data files, or one body as {', '.join(types)}; "
-            f"got {ctype or 'no Content-Type'}.",
-        )
-    if suffix == ".csv" and kind is None:
-        raise ProblemError(
-            400,
-            "bad-upload",
-            "Bad upload",
-            f"A CSV body needs ?kind= to say which sheet it is: {', '.join(SHEETS)}.",
-        )
-    return [(f"{kind or 'upload'}{suffix}", body)]
 
 
 def _import_problem(exc: OrgDataError) -> ProblemError:
@@ -95,7 +52,7 @@ def data_router(auth: Authenticator) -> APIRouter:
                 f"kind={kind!r}: use one of {', '.join(SHEETS)}.",
             )
         body = await request.body()  # BodyLimit has capped it at max_upload_bytes
-        sources = await upload_sources(request, body, kind)
+        sources = await upload_sources(request, body, kind, UPLOAD_TYPES)
         try:
             result = await run_in_threadpool(
                 lambda: service.upload(org.id, sources, mode, sheet_kind=kind)

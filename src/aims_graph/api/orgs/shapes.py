@@ -7,10 +7,10 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from aims_graph.api.orgs.auth import Authenticator
-from aims_graph.api.orgs.data import upload_sources
 from aims_graph.api.orgs.params import SHAPES_TYPES, OrgIdPath
 from aims_graph.api.orgs.responses import PRIVATE, private_json, private_rdf, rdf_media
 from aims_graph.api.problems import ProblemError
+from aims_graph.api.uploads import upload_sources
 from aims_graph.orgdata.model import org_shapes_graph_iri
 from aims_graph.orgdata.policy_shapes import PolicyShapesError
 from aims_graph.orgdata.service import UploadTooLargeError

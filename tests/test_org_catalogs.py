@@ -1,0 +1,178 @@
+"""An organisation's own control set and mapping set on a real server: stored in its own graphs,
+AI Act coverage through it (one covered obligation checked hop by hop), invisible to others."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from tests.orgdata_support import copy_of
+from tests.servers import uvicorn_server
+
+from aims_graph.api.app import create_app
+from aims_graph.build import loader
+from aims_graph.config import Settings
+from aims_graph.orgdata.model import org_framework_graph_iri
+from aims_graph.service import Graph
+from aims_graph.store import OxigraphStore, Store
+
+FIXTURES = Path(__file__).parent / "fixtures" / "org-controls"
+CONTROLS = (FIXTURES / "acme-controls.csv").read_bytes()
+MAPPINGS = (FIXTURES / "acme-controls--iso42001-2023.sssom.tsv").read_bytes()
+REL_1 = "org.acme.controls:AC-REL-1"
+OBLIGATION = "eu-ai-act:obl-AIA-9-8-PRV"
+SYSTEMS = "id,name,purpose,role,risk_tier,annex_iii_use_case\nscore,Acme Score,Scores loan applicants.,provider,high-risk,annex-III-5-b\n"
+SOA = (
+    "control,framework,applicable,justification,status,evidence\n"
+    "AC-REL-1,org.acme.controls,yes,Every release is tested.,implemented,EV-1\n"
+)
+EVIDENCE = (
+    "id,title,kind,supports,date,valid_until\n"
+    "EV-1,Release test report,technical-documentation,org.acme.controls:AC-REL-1,2026-11-01,2029-01-01\n"
+)
+
+
+@pytest.fixture(scope="module")
+def store(built_store: Store) -> Iterator[OxigraphStore]:
+    copy = copy_of(built_store)
+    yield copy
+    copy.close()
+
+
+@pytest.fixture(scope="module")
+def http(store: OxigraphStore) -> Iterator[httpx.Client]:
+    graph = Graph(store, Settings(store="memory:"), loader.BuildReport())
+    with uvicorn_server(create_app(graph)) as url, httpx.Client(base_url=url, timeout=60) as c:
+        yield c
+
+
+def _key(http: httpx.Client, org: str) -> dict[str, str]:
+    r = http.post("/orgs", json={"id": org, "name": org.title()})
+    assert r.status_code == 201, r.text
+    return {"Authorization": f"Bearer {r.json()['api_key']}"}
+
+
+@pytest.fixture(scope="module")
+def keys(http: httpx.Client) -> dict[str, dict[str, str]]:
+    a, b = _key(http, "acme"), _key(http, "bravo")
+    r = http.put(
+        "/orgs/acme/frameworks/controls",
+        content=CONTROLS,
+        params={"title": "Acme AI controls"},
+        headers={**a, "Content-Type": "text/csv"},
+    )
+    assert r.status_code == 201, r.text
+    r = http.put(
+        "/orgs/acme/mappings/to-iso42001",
+        content=MAPPINGS,
+        headers={**a, "Content-Type": "text/tab-separated-values"},
+    )
+    assert r.status_code == 201, r.text
+    files = [
+        ("files", (name, text.encode(), "text/csv"))
+        for name, text in (("systems.csv", SYSTEMS), ("soa.csv", SOA), ("evidence.csv", EVIDENCE))
+    ]
+    r = http.put("/orgs/acme/data", files=files, headers=a)
+    assert r.status_code == 200, r.text
+    return {"a": a, "b": b}
+
+
+def test_own_framework_and_set_are_listed_with_their_counts(
+    http: httpx.Client, keys: dict[str, dict[str, str]]
+) -> None:
+    body = http.get("/orgs/acme/frameworks", headers=keys["a"]).json()
+    [fw] = body["frameworks"]
+    assert fw["id"] == "org.acme.controls"
+    # Counted against the fixture itself: 3 categories, the rest controls.
+    rows = CONTROLS.decode().splitlines()[1:]
+    assert fw["counts"]["items"] == len(rows)
+    assert fw["counts"]["control_category"] == sum(",control_category," in r for r in rows)
+    [s] = body["mapping_sets"]
+    stated = [r for r in MAPPINGS.decode().splitlines() if r.startswith("acme:")]
+    assert s["mappings"] == sum("NoTermFound" not in r for r in stated)
+
+
+def test_ai_act_coverage_through_the_own_control_set_hop_by_hop(
+    http: httpx.Client, keys: dict[str, dict[str, str]]
+) -> None:
+    r = http.get(
+        "/orgs/acme/coverage",
+        params={"target": "eu-ai-act", "as_of": "2028-09-01"},
+        headers=keys["a"],
+    )
+    assert r.status_code == 200, r.text
+    items = {i["item"]: i for i in r.json()["items"]}
+    covered = items[OBLIGATION]
+    assert covered["verdict"] == "covered", covered
+    r = http.get("/orgs/acme/explain", params={"from": REL_1, "to": OBLIGATION}, headers=keys["a"])
+    [path] = r.json()["paths"]
+    first, second = path["hops"]
+    assert (first["subject"], first["relation"], first["object"]) == (
+        REL_1,
+        "superset-of",
+        "iso42001:A.6.2.4",
+    )
+    assert first["set"] == "org.acme.to-iso42001" and first["comment"]
+    assert (second["subject"], second["relation"], second["object"]) == (
+        "iso42001:A.6.2.4",
+        "superset-of",
+        OBLIGATION,
+    )
+    assert second["set"] == "eu-ai-act--iso42001-2023"
+    assert path["relation"] == "superset-of"
+    # A subset-of then a superset-of composes to nothing: AC-OPS-1 reaches no obligation.
+    rows = http.get(
+        "/orgs/acme/crosswalk",
+        params={"from": "org.acme.controls:AC-OPS-1", "to": "eu-ai-act", "derived": "true"},
+        headers=keys["a"],
+    ).json()["mappings"]
+    assert rows == []
+
+
+def test_nobody_else_sees_the_own_control_set(
+    http: httpx.Client, keys: dict[str, dict[str, str]]
+) -> None:
+    g = org_framework_graph_iri("acme", "controls")
+    q = {"query": f"SELECT (COUNT(*) AS ?n) FROM <{g}> WHERE {{ ?s ?p ?o }}"}
+    h = {"Accept": "text/csv"}
+    assert int(http.get("/sparql", params=q, headers={**h, **keys["a"]}).text.split()[-1]) > 0
+    for other in ({}, keys["b"]):
+        assert http.get("/sparql", params=q, headers={**h, **other}).text.split()[-1] == "0"
+        r = http.get(
+            "/sparql",
+            params={
+                "query": "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } FILTER(CONTAINS(STR(?s), 'org.acme')) } LIMIT 3"
+            },
+            headers={**h, **other},
+        )
+        assert "org.acme" not in r.text
+    assert http.get("/crosswalk", params={"from": REL_1}).status_code == 404
+    assert http.get("/orgs/acme/frameworks", headers=keys["b"]).status_code == 404
+    assert http.get("/orgs/acme/crosswalk", params={"from": REL_1}).status_code == 401
+    r = http.get("/orgs/bravo/crosswalk", params={"from": REL_1}, headers=keys["b"])
+    assert r.status_code == 404 and "AC-REL-1" in r.text  # only its own words echoed
+    assert "org.acme" not in http.get("/frameworks").text
+
+
+def test_a_malformed_control_set_is_refused_and_changes_nothing(
+    http: httpx.Client, keys: dict[str, dict[str, str]], store: OxigraphStore
+) -> None:
+    before = store.dump_graph(org_framework_graph_iri("acme", "controls"), "application/n-triples")
+    broken = CONTROLS.decode().replace(
+        "AC-REL-1,AC-REL,control,Verification", "AC-REL-1,AC-NOPE,control,Verification"
+    )
+    r = http.put(
+        "/orgs/acme/frameworks/controls",
+        content=broken.encode(),
+        headers={**keys["a"], "Content-Type": "text/csv"},
+    )
+    assert r.status_code == 422, r.text
+    [p] = [p for p in r.json()["problems"] if "AC-NOPE" in p["reason"]]
+    assert p["where"] and p["fix"]
+    after = store.dump_graph(org_framework_graph_iri("acme", "controls"), "application/n-triples")
+    assert sorted(before.splitlines()) == sorted(after.splitlines())
+    # The set still needs AC-REL-1: deleting the framework is refused.
+    r = http.delete("/orgs/acme/frameworks/controls", headers=keys["a"])
+    assert r.status_code == 409, r.text
