@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aims_graph.catalog.frameworks import FrameworkEdition, editions, is_shipped
+from aims_graph.catalog.frameworks import FrameworkEdition, editions
 from aims_graph.catalog.items import normalise
 from aims_graph.namespaces import scheme_iri
 from aims_graph.views.errors import NotFoundError
@@ -27,8 +27,6 @@ def _summary(index: ViewIndex, fw: FrameworkEdition) -> dict[str, Any]:
         "prefixes": list(fw.prefixes),
         "total": sum(index.counts(fw.slug).values()),
     }
-    if not is_shipped(fw.slug):
-        out["origin"] = "imported"  # said only of imports, so shipped entries read as before
     return out
 
 
