@@ -150,7 +150,7 @@ def run(quick: bool) -> list[Result]:
 
 
 #: The groups ``--only`` picks from, in the order they run.
-GROUPS = ("real", "startup", "synthetic", "validation", "shacl-core", "http")
+GROUPS = ("real", "imports", "startup", "synthetic", "validation", "shacl-core", "http")
 
 
 def _groups(text: str) -> tuple[str, ...]:
@@ -165,7 +165,7 @@ def _groups(text: str) -> tuple[str, ...]:
 
 def main() -> None:
     """Run the benchmarks, print the tables and write them."""
-    from bench import http_load, shacl_core, synthetic_bench, targets, validation
+    from bench import http_load, imports, shacl_core, synthetic_bench, targets, validation
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="few repeats (CI)")
@@ -190,6 +190,11 @@ def main() -> None:
 
     if "real" in only:
         section("Real graph", table(run(ns.quick)))
+    if "imports" in only:
+        section(
+            "Imports: SP 800-53 Rev. 5 and an organisation's own controls",
+            table(imports.results(ns.quick)),
+        )
     if "startup" in only:
         section(
             "Start-up, with the Python floors",

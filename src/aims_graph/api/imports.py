@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 
 from aims_graph.api.orgs.auth import bearer, unauthorised
 from aims_graph.api.orgs.responses import PRIVATE, private_json
-from aims_graph.api.problems import ProblemError
+from aims_graph.api.problems import ProblemError, unknown
 from aims_graph.api.uploads import (
     EditionPath,
     FrameworkParams,
@@ -52,7 +52,7 @@ def require_admin(request: Request, token: str | None, what: str) -> None:
 
 
 def _not_found(kind: str, ident: str) -> ProblemError:
-    return ProblemError(404, f"unknown-{kind}", f"Unknown {kind}", f"No imported {kind} {ident!r}.")
+    return unknown(kind, f"No imported {kind} {ident!r}.")
 
 
 def imports_router(graph: Graph) -> APIRouter:

@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from aims_graph.api.problems import PROBLEM_MEDIA_TYPE
+from aims_graph.api.uploads import IMPORT_TYPES
 from aims_graph.exports.service import MEDIA_TYPES
 from aims_graph.queries import IRI_PATTERN, NamedQuery
 from aims_graph.xlsx import XLSX_MEDIA_TYPE
@@ -55,6 +56,8 @@ SUCCESS_TYPES: Final[dict[tuple[str, str], tuple[str, ...]]] = {
     ("get", "/orgs/{org_id}/gaps"): ("application/json", "text/csv", XLSX_MEDIA_TYPE),
     ("get", "/orgs/{org_id}/soa.xlsx"): (XLSX_MEDIA_TYPE,),
     ("get", "/templates/{kind}"): (XLSX_MEDIA_TYPE, "text/csv"),
+    ("get", "/orgs/{org_id}/frameworks/{name}"): ("text/turtle",),
+    ("get", "/orgs/{org_id}/mappings/{name}"): ("text/tab-separated-values",),
 }
 #: Routes under these prefixes serve downloads in the export's own format.
 EXPORT_PREFIX: Final = "/export/"
@@ -140,6 +143,26 @@ SHAPES_BODY: Final = {
 }
 
 
+#: The routes that import one framework or mapping file.
+IMPORT_PATHS: Final = frozenset(
+    {
+        "/imports/frameworks/{edition}",
+        "/imports/mappings/{set_id}",
+        "/orgs/{org_id}/frameworks/{name}",
+        "/orgs/{org_id}/mappings/{name}",
+    }
+)
+IMPORT_BODY: Final = {
+    "required": True,
+    "description": "One file as multipart/form-data (its name's suffix tells the format), or the "
+    "file as the body in the media type it is (gzip accepted); ?filename= names a raw body.",
+    "content": {
+        "multipart/form-data": UPLOAD_BODY["content"]["multipart/form-data"],  # type: ignore[index]
+        **{media: {"schema": {"type": "string", "format": "binary"}} for media in IMPORT_TYPES},
+    },
+}
+
+
 def _problem_response(description: str) -> dict[str, Any]:
     return {
         "description": description,
@@ -202,6 +225,8 @@ def _complete(
                 op["requestBody"] = SPARQL_POST_BODY
             if path == UPLOAD_PATH and method in ("put", "post"):
                 op["requestBody"] = UPLOAD_BODY
+            if path in IMPORT_PATHS and method == "put":
+                op["requestBody"] = IMPORT_BODY
             if path == SHAPES_PATH and method == "put":
                 op["requestBody"] = SHAPES_BODY
             for param in op.get("parameters", []):

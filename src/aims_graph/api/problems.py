@@ -63,6 +63,11 @@ class ProblemError(Exception):
         )
 
 
+def unknown(kind: str, detail: str) -> ProblemError:
+    """A 404 for a thing of ``kind`` (words, e.g. "mapping set") that does not exist."""
+    return ProblemError(404, "unknown-" + kind.replace(" ", "-"), f"Unknown {kind}", detail)
+
+
 _HTTP_TITLES: Final = {
     404: ("not-found", "Not Found"),
     405: ("method-not-allowed", "Method Not Allowed"),

@@ -17,7 +17,7 @@ import json
 import re
 import tempfile
 import threading
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any, Final
 
@@ -79,7 +79,9 @@ def checked_name(name: str, file: str) -> str:
 
 
 def _edition_of(record: str) -> FrameworkEdition:
-    facts = dict(json.loads(record))
+    # The record also holds what the import counted and the file's name: not edition facts.
+    data = json.loads(record)
+    facts = {f.name: data[f.name] for f in fields(FrameworkEdition) if f.name in data}
     facts["prefixes"] = tuple(facts["prefixes"])
     return FrameworkEdition(**facts)
 

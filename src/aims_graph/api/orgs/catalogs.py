@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from aims_graph.api.orgs.auth import Authenticator
 from aims_graph.api.orgs.params import OrgIdPath
 from aims_graph.api.orgs.responses import PRIVATE, download, private_json
-from aims_graph.api.problems import ProblemError
+from aims_graph.api.problems import ProblemError, unknown
 from aims_graph.api.uploads import (
     FrameworkParams,
     MappingParams,
@@ -29,9 +29,7 @@ NamePath = Annotated[str, Path(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
 
 
 def _missing(kind: str, name: str) -> ProblemError:
-    return ProblemError(
-        404, f"unknown-{kind}", f"Unknown {kind}", f"The organisation has no {kind} {name!r}."
-    )
+    return unknown(kind, f"The organisation has no {kind} {name!r}.")
 
 
 def catalogs_router(auth: Authenticator) -> APIRouter:
