@@ -176,3 +176,38 @@ def test_a_malformed_control_set_is_refused_and_changes_nothing(
     # The set still needs AC-REL-1: deleting the framework is refused.
     r = http.delete("/orgs/acme/frameworks/controls", headers=keys["a"])
     assert r.status_code == 409, r.text
+
+
+def test_two_own_sets_of_the_same_editions_are_compared(
+    http: httpx.Client, keys: dict[str, dict[str, str]]
+) -> None:
+    # A second reading of the same two editions: one pair dropped, one relation changed.
+    lines = MAPPINGS.decode().splitlines(keepends=True)
+    second = "".join(
+        line.replace("skos:narrowMatch", "skos:exactMatch").replace("superset-of", "equal")
+        if line.startswith("acme:AC-REL-1")
+        else line
+        for line in lines
+        if not line.startswith("acme:AC-GOV-1\tAI policy owner\taims:intersects\tiso42001:A.3.2")
+    ).replace("acme-controls--iso42001-2023", "acme-controls--iso42001-2023-review")
+    r = http.put(
+        "/orgs/acme/mappings/review",
+        content=second.encode(),
+        headers={**keys["a"], "Content-Type": "text/tab-separated-values"},
+    )
+    assert r.status_code == 201, r.text
+    params = {"first": "org.acme.to-iso42001", "second": "org.acme.review"}
+    r = http.get("/orgs/acme/compare", params=params, headers=keys["a"])
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert (body["both"], body["first_only"], body["second_only"]) == (3, 1, 0)
+    assert body["relations"]["same"] == 2
+    [changed] = [d for d in body["disagreements"] if d["subject"] == REL_1]
+    assert changed["first"]["relation"] == "superset-of"
+    assert changed["second"]["relation"] == "equal"
+    assert changed["first"]["comment"] and changed["second"]["comment"]
+    # Nobody else can name them: not the public route, not another organisation.
+    assert http.get("/compare", params=params).status_code == 404
+    r = http.get("/orgs/bravo/compare", params=params, headers=keys["b"])
+    assert r.status_code == 404
+    assert http.delete("/orgs/acme/mappings/review", headers=keys["a"]).status_code == 204

@@ -114,6 +114,6 @@ def compare_router(views: ViewIndex) -> APIRouter:
         ],
     ) -> Response:
         """Pairs in both, in one only, relation agreement, Jaccard per item, disagreements."""
-        return render(request, Comparison, comparison(views, first, second), settings)
+        return render(request, Comparison, comparison(views.svc, first, second), settings)
 
     return router

@@ -6,6 +6,7 @@ the graphs whose sources changed.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -36,18 +37,20 @@ class BuildReport:
     seconds: float = 0.0
 
 
-def stored_digests(store: Store) -> dict[str, str]:
-    """Read the per-graph digests recorded by the last build."""
+def stored_digests(store: Store, predicate: str = str(AIMS.sourceDigest)) -> dict[str, str]:
+    """Read the per-graph digests recorded by the last build (of sources, or of what was built)."""
     rows = store.select(
         "SELECT ?g ?d WHERE { GRAPH ?meta { ?g ?p ?d } }",
-        {"meta": Term.iri(META_GRAPH), "p": Term.iri(str(AIMS.sourceDigest))},
+        {"meta": Term.iri(META_GRAPH), "p": Term.iri(predicate)},
     )
     return {r["g"].value: r["d"].value for r in rows if "g" in r and "d" in r}
 
 
-def _write_digests(store: Store, digests: dict[str, str]) -> None:
+def _write_digests(store: Store, digests: dict[str, str], built: dict[str, str]) -> None:
     lines = [
-        f"<{g}> <{AIMS.sourceDigest}> {Term.literal(d).n3()} ." for g, d in sorted(digests.items())
+        f"<{g}> <{p}> {Term.literal(d).n3()} ."
+        for p, table in ((AIMS.sourceDigest, digests), (AIMS.builtDigest, built))
+        for g, d in sorted(table.items())
     ]
     store.put_graph(META_GRAPH, "\n".join(lines).encode(), "application/n-triples")
 
@@ -65,15 +68,18 @@ def build(
     sources = list(all_sources(settings) if sources is None else sources)
     report = BuildReport()
     old = {} if force else stored_digests(store)
+    old_built = {} if force else stored_digests(store, str(AIMS.builtDigest))
     new: dict[str, str] = {}
+    built: dict[str, str] = {}
     changed_any = False
     present = set(store.graphs())
     # The view (the default graph) is kept in step cheaply: graphs new to the store are copied
-    # in as they come; a replaced or dropped graph makes it rewritten whole. A graph computed
-    # from the store reads the graphs before it through the view, so pending copies are made
-    # first.
+    # in as they come; a replaced or dropped graph makes it rewritten whole, but only once a
+    # source that reads such a graph through the view is about to run, or at the end: a
+    # rewrite costs seconds on the real graph, and most computed graphs read only catalogs.
     # With no view yet, an empty store needs none rewritten: its graphs all come in new.
-    rewrite = not standards_view_present(store) and bool(view_sources(present))
+    whole = not standards_view_present(store) and bool(view_sources(present))
+    stale: list[str] = []  # replaced or dropped since the view was last rewritten
     pending: list[str] = []
     # New graphs wait here and go in together, until a source reads them: on disk each bulk
     # load has a cost of its own beyond its data.
@@ -81,22 +87,33 @@ def build(
     for src in sources:
         digest = src.digest()
         new[src.graph] = digest
-        # A graph computed from the store must be rebuilt whenever anything before it changed.
-        stale = force or old.get(src.graph) != digest or (src.depends_on_store and changed_any)
-        if not stale and src.graph in present:
+        # A graph computed from the store must be recomputed whenever anything before it changed.
+        stale_src = force or old.get(src.graph) != digest or (src.depends_on_store and changed_any)
+        if not stale_src and src.graph in present:
             report.cached.append(src.graph)
+            if src.graph in old_built:
+                built[src.graph] = old_built[src.graph]
             continue
         if progress:
             progress(src.graph.removeprefix(GRAPH))
         if src.needs(g for g, _, _ in batch):
             pending += put_new_graphs(store, batch)
             batch = []
-        if src.depends_on_store:
-            rewrite, pending = _sync_view(store, rewrite, pending)
+        if src.depends_on_store and (whole or src.needs(stale)):
+            refresh_standards_view(store)
+            whole, stale, pending = False, [], []
+        elif src.needs(pending):
+            add_to_standards_view(store, view_sources(pending))
+            pending = []
         data, media_type = src.build(store)
+        if src.depends_on_store:
+            built[src.graph] = hashlib.sha256(data).hexdigest()
+            if src.graph in present and old_built.get(src.graph) == built[src.graph]:
+                report.cached.append(src.graph)  # recomputed, and the same as stored
+                continue
         if src.graph in present:
             store.put_graph(src.graph, data, media_type)
-            rewrite = True
+            stale.append(src.graph)
         else:
             batch.append((src.graph, data, media_type))
         report.loaded.append(src.graph)
@@ -108,18 +125,12 @@ def build(
         if g.startswith(GRAPH) and name.startswith(MANAGED_PREFIXES) and g not in wanted:
             store.drop_graph(g)
             report.dropped.append(g)
-            rewrite = True
-    if new != old:
-        _write_digests(store, new)
-    _sync_view(store, rewrite, pending)
-    report.seconds = time.perf_counter() - started
-    return report
-
-
-def _sync_view(store: Store, rewrite: bool, pending: list[str]) -> tuple[bool, list[str]]:
-    """Bring the standards view up to date; returns the cleared (rewrite, pending) state."""
-    if rewrite:
+            stale.append(g)
+    if new != old or built != old_built:
+        _write_digests(store, new, built)
+    if whole or view_sources(stale):
         refresh_standards_view(store)
     elif pending:
         add_to_standards_view(store, view_sources(pending))
-    return False, []
+    report.seconds = time.perf_counter() - started
+    return report

@@ -111,7 +111,9 @@ def framework(
         FrameworkFormat | None,
         typer.Option("--format", help="oscal, ciso or sheet (default: by suffix)."),
     ] = None,
-    title: Annotated[str | None, typer.Option("--title", help="Title of a sheet's edition.")] = None,
+    title: Annotated[
+        str | None, typer.Option("--title", help="Title of a sheet's edition.")
+    ] = None,
     add: AddOpt = False,
     replace: ReplaceOpt = False,
     org: OrgOpt = None,
@@ -132,13 +134,13 @@ def framework(
             _stored(lambda: PublicImports(graph).add_framework(draft, replace=replace), file)
         return
     try:
-        graph = catalog_graph(draft)
+        catalog = catalog_graph(draft)
     except ImportProblemsError as exc:
         raise _report_problems(exc.problems, file, "nothing was written") from exc
-    graph.bind(slug.replace(".", "_"), f"{ID}{slug}/")
-    _write(render_turtle(graph), output)
+    catalog.bind(slug.replace(".", "_"), f"{ID}{slug}/")
+    _write(render_turtle(catalog), output)
     counts = ", ".join(f"{n} {k}" for k, n in sorted(draft.counts().items()) if n)
-    err.print(f"{draft.edition.title}: {len(draft.rows)} items ({counts}), {len(graph)} triples")
+    err.print(f"{draft.edition.title}: {len(draft.rows)} items ({counts}), {len(catalog)} triples")
 
 
 @import_app.command("mappings")

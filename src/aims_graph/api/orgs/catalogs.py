@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from aims_graph.api.compare import SIDE_HELP, SIDE_PATTERN, Comparison
 from aims_graph.api.orgs.auth import Authenticator
 from aims_graph.api.orgs.params import OrgIdPath
 from aims_graph.api.orgs.responses import PRIVATE, download, private_json
@@ -24,6 +25,7 @@ from aims_graph.api.uploads import (
     import_file,
     mapping_params,
 )
+from aims_graph.views.compare import comparison
 
 NamePath = Annotated[str, Path(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")]
 
@@ -33,7 +35,7 @@ def _missing(kind: str, name: str) -> ProblemError:
 
 
 def catalogs_router(auth: Authenticator) -> APIRouter:
-    """/orgs/{id}/frameworks…, /orgs/{id}/mappings…, /orgs/{id}/crosswalk and /explain."""
+    """/orgs/{id}/frameworks…, /orgs/{id}/mappings…, /orgs/{id}/crosswalk, /explain, /compare."""
     router = APIRouter(tags=["organisations"])
     service = auth.service
     catalogs = service.catalogs
@@ -163,5 +165,28 @@ def catalogs_router(auth: Authenticator) -> APIRouter:
             return svc.explain(a.iri, b.iri, max_hops)
 
         return private_json(await run_in_threadpool(run))
+
+    @router.get(
+        "/orgs/{org_id}/compare",
+        summary="Compare two mapping sets, the organisation's own among them",
+        response_model=Comparison,
+    )
+    async def compare(
+        request: Request,
+        org_id: OrgIdPath,
+        first: Annotated[
+            str, Query(min_length=1, max_length=200, pattern=SIDE_PATTERN, description=SIDE_HELP)
+        ],
+        second: Annotated[
+            str, Query(min_length=1, max_length=200, pattern=SIDE_PATTERN, description=SIDE_HELP)
+        ],
+    ) -> Response:
+        """As /compare, where either side may be one of the organisation's own sets
+        (``org.{id}.{name}``) or a chain through its own editions."""
+        org = await run_in_threadpool(auth.require, request, org_id)
+        data = await run_in_threadpool(
+            lambda: comparison(service.mappings_for(org.id), first, second)
+        )
+        return private_json(data)
 
     return router
