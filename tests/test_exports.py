@@ -78,7 +78,7 @@ def union(graph: Graph) -> set[ox.Triple]:
     return out
 
 
-@pytest.mark.parametrize("fmt", ["nquads", "trig"])
+@pytest.mark.parametrize("fmt", ["nquads", pytest.param("trig", marks=pytest.mark.slow)])
 def test_whole_graph_as_dataset_keeps_every_public_quad(graph: Graph, fmt: str) -> None:
     result = run_export(graph, "graph", fmt)
     quads = list(ox.parse(result.data, format=ox.RdfFormat.from_media_type(result.media_type)))
@@ -88,7 +88,14 @@ def test_whole_graph_as_dataset_keeps_every_public_quad(graph: Graph, fmt: str) 
     assert not any(g.endswith("/meta") or "/org/" in g for g in graphs)
 
 
-@pytest.mark.parametrize("fmt", ["turtle", "nt", pytest.param("jsonld", marks=pytest.mark.slow)])
+@pytest.mark.parametrize(
+    "fmt",
+    [
+        pytest.param("turtle", marks=pytest.mark.slow),
+        "nt",
+        pytest.param("jsonld", marks=pytest.mark.slow),
+    ],
+)
 def test_whole_graph_as_triples_is_the_union_of_exported_graphs(
     graph: Graph, union: set[ox.Triple], fmt: str
 ) -> None:
@@ -356,7 +363,9 @@ def test_cli_exports_to_a_file_and_rejects_bad_input(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("path", "media", "filename"),
     [
-        ("/export/graph.trig", "application/trig", "aims-graph.trig"),
+        pytest.param(
+            "/export/graph.trig", "application/trig", "aims-graph.trig", marks=pytest.mark.slow
+        ),
         ("/export/frameworks/nist-ai-rmf-1.0.ttl", "text/turtle", "nist-ai-rmf-1.0.ttl"),
         ("/export/frameworks/iso42001.jsonld", "application/ld+json", "iso42001-2023.jsonld"),
         (

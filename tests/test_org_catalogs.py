@@ -211,3 +211,20 @@ def test_two_own_sets_of_the_same_editions_are_compared(
     r = http.get("/orgs/bravo/compare", params=params, headers=keys["b"])
     assert r.status_code == 404
     assert http.delete("/orgs/acme/mappings/review", headers=keys["a"]).status_code == 204
+
+
+def test_the_soa_may_name_own_controls(http: httpx.Client, keys: dict[str, dict[str, str]]) -> None:
+    r = http.get("/orgs/acme/validation", params={"as_of": "2028-09-01"}, headers=keys["a"])
+    assert r.status_code == 200, r.text
+    entry = "https://w3id.org/aims-graph/org/acme/soa/org.acme.controls-AC-REL-1"
+    rules = {f["rule"] for f in r.json()["findings"] if f["node"] == entry}
+    # The row names AC-REL-1 of the own set, a control: only the missing owner is found.
+    assert rules == {"ImplementedControlOwnerShape"}
+    # The same row naming an item of the set that is no control (a category) is refused.
+    soa = SOA.replace("AC-REL-1,org.acme.controls", "AC-REL,org.acme.controls")
+    files = [
+        ("files", (name, text.encode(), "text/csv"))
+        for name, text in (("systems.csv", SYSTEMS), ("soa.csv", soa), ("evidence.csv", EVIDENCE))
+    ]
+    r = http.put("/orgs/acme/data", files=files, headers=keys["a"])
+    assert r.status_code == 422 and "AC-REL" in r.text, r.text

@@ -309,7 +309,7 @@ def test_no_key_or_org_data_in_logs(built_store: Store) -> None:
 
 
 def test_runaway_query_does_not_block_other_requests(built_store: Store) -> None:
-    settings = Settings(store="memory:", query_timeout_s=4.0, sparql_workers=2)
+    settings = Settings(store="memory:", query_timeout_s=2.5, sparql_workers=2)
     graph = Graph(_copy(built_store), settings, loader.BuildReport())
     runaway = (
         "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i "

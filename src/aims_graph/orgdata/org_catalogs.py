@@ -45,6 +45,7 @@ from aims_graph.orgdata.model import (
     org_mappings_graph_iri,
 )
 from aims_graph.service import Graph
+from aims_graph.validation.context import ValidationContext
 
 SYS: Final = BASE + "system#"
 #: On an organisation edition's scheme node: the JSON of its publication facts.
@@ -95,6 +96,7 @@ class OrgCatalogs:
         self._lock = threading.Lock()
         self._version: dict[str, int] = {}
         self._overlays: dict[str, tuple[tuple[int, int, int], MappingService, CoverageEngine]] = {}
+        self._contexts: dict[str, tuple[tuple[int, int, int], ValidationContext]] = {}
         self.register_all()
 
     # ---- what is stored --------------------------------------------------------------------
@@ -159,6 +161,7 @@ class OrgCatalogs:
     def _bump(self, org_id: str) -> None:
         self._version[org_id] = self._version.get(org_id, 0) + 1
         self._overlays.pop(org_id, None)
+        self._contexts.pop(org_id, None)
 
     # ---- editions --------------------------------------------------------------------------
 
@@ -332,6 +335,22 @@ class OrgCatalogs:
             engine = CoverageEngine(svc, self.store)
             self._overlays[org_id] = (key, svc, engine)
             return svc, engine
+
+    def validation_context(self, org_id: str, public: ValidationContext) -> ValidationContext:
+        """The catalogs the shapes look into for this organisation: the public ones, with its
+        own editions added (so a statement of applicability may name its own controls)."""
+        with self._lock:
+            key = (self.graph.generation, id(public), self._version.get(org_id, 0))
+            kept = self._contexts.get(org_id)
+            if kept is not None and kept[0] == key:
+                return kept[1]
+            frameworks = self.framework_graphs(org_id)
+            if not frameworks:
+                return public
+            own = b"".join(self.store.dump_graph(g, NT) for g in frameworks)
+            ctx = ValidationContext(public.ntriples + own, public.shapes)
+            self._contexts[org_id] = (key, ctx)
+            return ctx
 
 
 def _parsed(text: str, set_id: str, known: set[str]) -> Any:

@@ -131,6 +131,10 @@ class OrgService:
         overlay = self.catalogs.overlay(org_id)
         return self.coverage_engine if overlay is None else overlay[1]
 
+    def context_for(self, org_id: str) -> ValidationContext:
+        """The validation context of the organisation (its own editions added, if any)."""
+        return self.catalogs.validation_context(org_id, self.validation_context)
+
     @property
     def validation_context(self) -> ValidationContext:
         """Catalogs and shapes for validation, loaded on first use."""
@@ -244,7 +248,7 @@ class OrgService:
         run = run_policy(
             data,
             shapes,
-            self.validation_context,
+            self.context_for(org_id),
             as_of=as_of,
             law_mode=law_mode,
             enforced=self._enforced,
@@ -263,10 +267,10 @@ class OrgService:
 
         if not self._holds:
             return validate(
-                stored(), as_of=as_of, catalogs=self.validation_context, law_mode=law_mode
+                stored(), as_of=as_of, catalogs=self.context_for(org_id), law_mode=law_mode
             )
         with self._org_lock(org_id):
-            ctx = self.validation_context
+            ctx = self.context_for(org_id)
             held = self._held.get(org_id)
             if held is None or held.validator.ctx is not ctx:  # a rebuild renewed the catalogs
                 held = _Held(OrgValidator(stored(), ctx))
