@@ -8,6 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import rdflib
 from tests.orgdata_support import copy_of
 from tests.servers import uvicorn_server
 
@@ -228,3 +229,34 @@ def test_the_soa_may_name_own_controls(http: httpx.Client, keys: dict[str, dict[
     ]
     r = http.put("/orgs/acme/data", files=files, headers=keys["a"])
     assert r.status_code == 422 and "AC-REL" in r.text, r.text
+
+
+def test_own_framework_downloads_in_rdf_and_as_an_oscal_catalog(
+    http: httpx.Client, keys: dict[str, dict[str, str]]
+) -> None:
+    rows = CONTROLS.decode().splitlines()[1:]
+    r = http.get("/orgs/acme/frameworks/controls", params={"format": "nt"}, headers=keys["a"])
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/n-triples")
+    g = rdflib.Graph().parse(data=r.text, format="nt")
+    items = set(g.subjects(rdflib.SKOS.inScheme, None))
+    assert len(items) == len(rows)
+    assert "editionRecord" not in r.text  # the store's bookkeeping stays in
+    r = http.get("/orgs/acme/frameworks/controls", params={"format": "oscal"}, headers=keys["a"])
+    assert r.status_code == 200, r.text
+    trestle_catalog = pytest.importorskip("trestle.oscal.catalog")
+    catalog = r.json()["catalog"]
+    trestle_catalog.Catalog.model_validate(catalog)
+
+    def count(node: dict[str, object], key: str) -> int:
+        kids = [k for k in node.get(key, []) if isinstance(k, dict)]  # type: ignore[union-attr]
+        return len(kids) + sum(count(k, "controls") for k in kids)
+
+    groups = catalog.get("groups", [])
+    controls = sum(count(grp, "controls") for grp in groups) + count(catalog, "controls")
+    assert (len(groups), controls) == (
+        sum(",control_category," in r for r in rows),
+        sum(",control," in r for r in rows),
+    )
+    # Another organisation's key, or none: as if it did not exist.
+    assert http.get("/orgs/acme/frameworks/controls", headers=keys["b"]).status_code == 404
+    assert http.get("/orgs/acme/frameworks/controls").status_code == 401

@@ -56,7 +56,12 @@ SUCCESS_TYPES: Final[dict[tuple[str, str], tuple[str, ...]]] = {
     ("get", "/orgs/{org_id}/gaps"): ("application/json", "text/csv", XLSX_MEDIA_TYPE),
     ("get", "/orgs/{org_id}/soa.xlsx"): (XLSX_MEDIA_TYPE,),
     ("get", "/templates/{kind}"): (XLSX_MEDIA_TYPE, "text/csv"),
-    ("get", "/orgs/{org_id}/frameworks/{name}"): ("text/turtle",),
+    ("get", "/orgs/{org_id}/frameworks/{name}"): (
+        "text/turtle",
+        "application/n-triples",
+        "application/ld+json",
+        "application/json",
+    ),
     ("get", "/orgs/{org_id}/mappings/{name}"): ("text/tab-separated-values",),
 }
 #: Routes under these prefixes serve downloads in the export's own format.

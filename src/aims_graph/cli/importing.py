@@ -124,7 +124,7 @@ def framework(
     if org is not None:
         with graph_session() as graph:
             catalogs = _org_service(graph, org).catalogs
-            if not replace and catalogs.framework_turtle(org, slug) is not None:
+            if not replace and catalogs.has_framework(org, slug):
                 raise fail(f"{org!r} has a framework {slug!r} already: add --replace")
             _stored(lambda: catalogs.put_framework(org, slug, data, file.name, fmt, title), file)
         return

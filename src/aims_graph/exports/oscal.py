@@ -244,7 +244,7 @@ def oscal_catalog(
     doc: dict[str, Any] = {
         "metadata": _metadata(
             f"{fw.title} (aims-graph catalog)",
-            f"{fw.edition} (aims-graph {__version__})",
+            f"{fw.edition} (aims-graph {__version__})".strip(),
             now,
             props=[_prop("edition", fw.slug), _prop("framework-iri", f"{ID}{fw.slug}")],
             links=[

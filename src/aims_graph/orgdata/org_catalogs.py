@@ -24,10 +24,17 @@ from typing import Any, Final
 from rdflib import Graph as RdfGraph
 from rdflib import Literal, URIRef
 
-from aims_graph.catalog.frameworks import PRIVATE, FrameworkEdition, register_private
+from aims_graph.catalog.frameworks import (
+    PRIVATE,
+    FrameworkEdition,
+    edition_facts,
+    register_private,
+)
 from aims_graph.catalog.frameworks import unregister_private as forget_private
 from aims_graph.catalog.items import ItemIndex
 from aims_graph.coverage import CoverageEngine
+from aims_graph.exports.oscal import oscal_catalog
+from aims_graph.exports.rdf import RDF_SYNTAXES, serialise_graphs
 from aims_graph.importers.draft import Problem, catalog_graph
 from aims_graph.importers.mapping_draft import CatalogItems, MappingImportError, finish
 from aims_graph.importers.mappings_ciso import Options
@@ -38,13 +45,14 @@ from aims_graph.mappings.crosswalk import MappingService
 from aims_graph.mappings.graph import MappingGraph
 from aims_graph.mappings.loading import mapping_set_ntriples
 from aims_graph.mappings.sssom_io import SUFFIX, MappingFileError, read_sssom
-from aims_graph.namespaces import AIMS, BASE, ID
+from aims_graph.namespaces import AIMS, BASE, ID, graph_iri
 from aims_graph.orgdata.model import (
     org_catalog_graphs_prefix,
     org_framework_graph_iri,
     org_mappings_graph_iri,
 )
 from aims_graph.service import Graph
+from aims_graph.store import OxigraphStore
 from aims_graph.validation.context import ValidationContext
 
 SYS: Final = BASE + "system#"
@@ -201,18 +209,31 @@ class OrgCatalogs:
             self._bump(org_id)
         return ImportResult("framework", slug, existing, counts)
 
-    def framework_turtle(self, org_id: str, name: str) -> bytes | None:
-        """The organisation's edition as Turtle; None when it has none of that name."""
-        target = org_framework_graph_iri(org_id, name)
-        if target not in self.store.graphs():
+    def has_framework(self, org_id: str, name: str) -> bool:
+        """Whether the organisation has an edition of that name."""
+        return org_framework_graph_iri(org_id, name) in self.store.graphs()
+
+    def framework_file(
+        self, org_id: str, name: str, fmt: str = "turtle"
+    ) -> tuple[bytes, str, str] | None:
+        """The organisation's edition as a file (bytes, media type, name) in ``fmt``: turtle, nt,
+        jsonld or oscal (an OSCAL catalog); None when it has none of that name."""
+        if not self.has_framework(org_id, name):
             return None
-        g = RdfGraph()
-        g.parse(data=self.store.dump_graph(target, NT), format="nt")
-        g.remove((None, EDITION_RECORD, None))
+        target = org_framework_graph_iri(org_id, name)
         slug = private_slug(org_id, name)
-        g.bind(slug.replace(".", "_"), f"{ID}{slug}/")
-        g.bind("skos", "http://www.w3.org/2004/02/skos/core#")
-        return g.serialize(format="turtle", encoding="utf-8")
+        # The exporters read a catalog from its public graph: hand them a store of its own.
+        scratch = OxigraphStore()
+        catalog = graph_iri(f"catalog/{slug}")
+        scratch.put_graph(catalog, self.store.dump_graph(target, NT), NT)
+        scratch.update(f"DELETE WHERE {{ GRAPH <{catalog}> {{ ?s <{EDITION_RECORD}> ?o }} }}")
+        if fmt == "oscal":
+            doc = oscal_catalog(scratch, edition_facts(slug))
+            data = (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode()
+            return data, "application/json", f"{slug}.oscal.json"
+        syntax = RDF_SYNTAXES[fmt]
+        data = serialise_graphs(scratch, [catalog], syntax)
+        return data, syntax.media_type, f"{slug}.{syntax.extension}"
 
     def delete_framework(self, org_id: str, name: str) -> bool:
         """Delete the organisation's edition; False when none; conflict while a set needs it."""

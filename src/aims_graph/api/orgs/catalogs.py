@@ -7,6 +7,7 @@ that does not exist.
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -28,6 +29,15 @@ from aims_graph.api.uploads import (
 from aims_graph.views.compare import comparison
 
 NamePath = Annotated[str, Path(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")]
+
+
+class OwnFrameworkFormat(StrEnum):
+    """The formats an own framework is served in."""
+
+    turtle = "turtle"
+    nt = "nt"
+    jsonld = "jsonld"
+    oscal = "oscal"
 
 
 def _missing(kind: str, name: str) -> ProblemError:
@@ -63,14 +73,23 @@ def catalogs_router(auth: Authenticator) -> APIRouter:
         )
         return private_json(result.as_dict(), 200 if result.replaced else 201)
 
-    @router.get("/orgs/{org_id}/frameworks/{name}", summary="An own framework as Turtle")
-    async def get_framework(request: Request, org_id: OrgIdPath, name: NamePath) -> Response:
-        """The stored catalog of the organisation's edition."""
+    @router.get("/orgs/{org_id}/frameworks/{name}", summary="An own framework as a file")
+    async def get_framework(
+        request: Request,
+        org_id: OrgIdPath,
+        name: NamePath,
+        fmt: Annotated[
+            OwnFrameworkFormat,
+            Query(alias="format", description="turtle, nt, jsonld or oscal (an OSCAL catalog)."),
+        ] = OwnFrameworkFormat.turtle,
+    ) -> Response:
+        """The stored catalog of the organisation's edition, as the public exports write one."""
         org = await run_in_threadpool(auth.require, request, org_id)
-        data = await run_in_threadpool(catalogs.framework_turtle, org.id, name)
-        if data is None:
+        found = await run_in_threadpool(catalogs.framework_file, org.id, name, fmt.value)
+        if found is None:
             raise _missing("framework", name)
-        return download(data, "text/turtle", f"{name}.ttl")
+        data, media, filename = found
+        return download(data, media, filename)
 
     @router.delete("/orgs/{org_id}/frameworks/{name}", status_code=204)
     async def delete_framework(request: Request, org_id: OrgIdPath, name: NamePath) -> Response:
