@@ -38,10 +38,10 @@ serve: $(STAMP)
 
 # The default suite (under 3 minutes on 2 cores); CI also runs test-slow.
 test: $(STAMP) java chromium virtuoso jena
-	$(PY) -m pytest -n 2 -q -m 'not slow'
+	$(PY) -m pytest -n 2 --dist worksteal -q -m 'not slow'
 
 test-slow: $(STAMP) java chromium virtuoso jena
-	$(PY) -m pytest -n 2 -q -m slow
+	$(PY) -m pytest -n 2 --dist worksteal -q -m slow
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests scripts bench

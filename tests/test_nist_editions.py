@@ -129,6 +129,7 @@ def test_nist_sets_are_imported_with_source_and_justification(set_id: str) -> No
         assert r.comment.startswith("NIST maps ") and "not reviewed by us" in r.comment
 
 
+@pytest.mark.slow  # a few seconds; CI runs it with the slow suite
 def test_shipped_nist_sets_are_what_the_importer_makes() -> None:
     from aims_graph.importers.mapping_draft import CatalogItems, finish
 

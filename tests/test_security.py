@@ -246,6 +246,7 @@ def test_rate_limit_per_organisation(base: str) -> None:
 # -- keys and data stay out of logs -------------------------------------------------------
 
 
+@pytest.mark.slow  # a few seconds; CI runs it with the slow suite
 def test_no_key_or_org_data_in_logs(built_store: Store) -> None:
     records: list[str] = []
 
