@@ -392,6 +392,41 @@ def northwind_key(api: httpx.Client) -> str:
     return key
 
 
+def test_dashboard_lists_own_frameworks_and_downloads_them_with_the_key(
+    tab: Tab, api: httpx.Client, northwind_key: str
+) -> None:
+    auth = {"Authorization": f"Bearer {northwind_key}"}
+    controls = (
+        Path(__file__).parent / "fixtures" / "org-controls" / "acme-controls.csv"
+    ).read_bytes()
+    r = api.put(
+        "/orgs/northwind/frameworks/controls",
+        content=controls,
+        params={"title": "Northwind AI controls"},
+        headers={**auth, "Content-Type": "text/csv"},
+    )
+    assert r.status_code == 201, r.text
+    try:
+        page = tab.page
+        tab.open("#/org", "org")  # the explorer's origin holds the key, as after signing in
+        page.evaluate(
+            f"sessionStorage.setItem('aims-graph:key:northwind', {json.dumps(northwind_key)})"
+        )
+        tab.open("#/org/northwind", "org")
+        row = page.locator('#own-catalogs tr[data-id="org.northwind.controls"]')
+        assert "Northwind AI controls" in row.inner_text()
+        assert f"{len(controls.decode().splitlines()) - 1} items" in row.inner_text()
+        with page.expect_download() as got:
+            row.locator("button", has_text="OSCAL").click()
+        download = got.value
+        assert download.suggested_filename == "org.northwind.controls.oscal.json"
+        doc = json.loads(Path(download.path()).read_text())
+        assert doc["catalog"]["metadata"]["title"].startswith("Northwind AI controls")
+        tab.shot("org-own-catalogs.png")
+    finally:
+        assert api.delete("/orgs/northwind/frameworks/controls", headers=auth).status_code == 204
+
+
 def test_organisation_dashboard(tab: Tab, api: httpx.Client, northwind_key: str) -> None:
     page = tab.page
     sent: list[str | None] = []

@@ -90,5 +90,12 @@ export function orgApi(orgId, key) {
       if (asOf) params.set("as_of", asOf);
       return getJSON(`${base}/coverage?${params}`, { headers });
     },
+    catalogs: () => getJSON(`${base}/frameworks`, { headers }),
+    /** A download of the organisation's own (a link cannot carry the key). */
+    file: async (path) => {
+      const response = await request(`${base}/${path}`, { headers: { ...headers, Accept: "*/*" } });
+      const name = /filename="([^"]+)"/.exec(response.headers.get("content-disposition") || "");
+      return { blob: await response.blob(), name: name ? name[1] : path.split("/").pop() };
+    },
   };
 }

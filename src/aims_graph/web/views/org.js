@@ -46,6 +46,61 @@ function findingsByClause(report) {
   return [...groups.values()].sort((a, b) => (a.target.curie || "~").localeCompare(b.target.curie || "~", undefined, { numeric: true }));
 }
 
+function downloadButton(client, path, label) {
+  const button = h("button", { type: "button", class: "download", dataset: { path } }, label);
+  button.addEventListener("click", async () => {
+    const { blob, name } = await client.file(path);
+    const url = URL.createObjectURL(blob);
+    const link = h("a", { href: url, download: name });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  });
+  return button;
+}
+
+/** The organisation's own frameworks and mapping sets (PUT /orgs/{id}/frameworks/…). */
+function ownCatalogsPanel(own, client) {
+  const none = !own.frameworks.length && !own.mapping_sets.length;
+  return h(
+    "section",
+    { class: "panel", id: "own-catalogs" },
+    h("h2", {}, "Your own frameworks and mapping sets"),
+    none
+      ? h("p", { class: "muted" }, "None yet: PUT /orgs/{id}/frameworks/{name} imports a control set (OSCAL, CISO Assistant or a sheet), PUT /orgs/{id}/mappings/{name} its mappings. Only your key sees them.")
+      : h(
+          "table",
+          { class: "own-catalogs" },
+          h("thead", {}, h("tr", {}, h("th", {}, "id"), h("th", {}, "what"), h("th", {}, "size"), h("th", {}, "download"))),
+          h(
+            "tbody",
+            {},
+            own.frameworks.map((f) =>
+              h(
+                "tr",
+                { dataset: { id: f.id } },
+                h("td", {}, h("code", {}, f.id)),
+                h("td", {}, f.title),
+                h("td", {}, `${f.counts.items || 0} items`),
+                h("td", {}, downloadButton(client, `frameworks/${f.name}?format=turtle`, "Turtle"), " ", downloadButton(client, `frameworks/${f.name}?format=oscal`, "OSCAL")),
+              ),
+            ),
+            own.mapping_sets.map((m) =>
+              h(
+                "tr",
+                { dataset: { id: m.id } },
+                h("td", {}, h("code", {}, m.id)),
+                h("td", {}, "mapping set"),
+                h("td", {}, `${m.mappings} mappings`),
+                h("td", {}, downloadButton(client, `mappings/${m.name}`, "SSSOM")),
+              ),
+            ),
+          ),
+        ),
+  );
+}
+
 function validationPanel(report, frameworks) {
   const counts = SEVERITY_ORDER.map((s) => h("span", { class: `sev sev-${s}` }, `${report.counts[s] || 0} ${s}`));
   return h(
@@ -238,7 +293,7 @@ export async function render(root, params, ctx) {
     h("section", { class: "panel" }, h("h2", {}, "Coverage of each framework"), overview),
   );
   const detail = h("div", { class: "coverage-grid" }, coverageDetail(coverage, state, orgId));
-  add(root, detail, validationPanel(report, frameworks));
+  add(root, detail, validationPanel(report, frameworks), ownCatalogsPanel(await client.catalogs(), client));
   const chosen = state.item && coverage.items.find((i) => i.item === state.item);
   if (chosen) {
     const panel = await explanation(chosen, frameworks, orgFrameworks);
