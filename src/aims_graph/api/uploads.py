@@ -110,7 +110,7 @@ class MappingParams:
 
 def mapping_params(
     format: Annotated[
-        MappingFormat | None, Query(description="ciso or sssom; by the file when absent.")
+        MappingFormat | None, Query(description="sssom, ciso or oscal; by the file when absent.")
     ] = None,
     set: Annotated[
         str, Query(max_length=300, description="Which set of a CISO library with several.")

@@ -155,7 +155,7 @@ def mappings(
     ] = "",
     fmt: Annotated[
         MappingFormat | None,
-        typer.Option("--format", help="sssom or ciso (default: .yaml is ciso)."),
+        typer.Option("--format", help="sssom, ciso or oscal (default: .yaml ciso, .json oscal)."),
     ] = None,
     skip_failing: Annotated[
         bool,

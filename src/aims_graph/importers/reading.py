@@ -1,8 +1,9 @@
 """One entry point per kind of import file, shared by the CLI and the HTTP API.
 
 A framework file is an OSCAL catalog (``.json``), a CISO Assistant library (``.yaml``) or our
-sheet (``.csv``/``.xlsx``); a mapping file is a CISO Assistant mapping library (``.yaml``) or an
-SSSOM/TSV set. The suffix says which unless the caller names the format.
+sheet (``.csv``/``.xlsx``); a mapping file is a CISO Assistant mapping library (``.yaml``), an
+OSCAL mapping collection (``.json``) or an SSSOM/TSV set. The suffix says which unless the
+caller names the format.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from aims_graph.importers.ciso import read_ciso_library
 from aims_graph.importers.draft import Draft, ImportProblemsError, Problem
 from aims_graph.importers.mapping_draft import CatalogItems, MappingDraft
 from aims_graph.importers.mappings_ciso import Options, read_ciso_mappings
+from aims_graph.importers.mappings_oscal import read_oscal_mappings
 from aims_graph.importers.mappings_sssom import read_sssom_mappings
 from aims_graph.importers.oscal import read_oscal_catalog
 from aims_graph.importers.sheet import read_framework_sheet
@@ -64,6 +66,7 @@ class MappingFormat(StrEnum):
 
     ciso = "ciso"
     sssom = "sssom"
+    oscal = "oscal"
 
 
 def framework_format(filename: str) -> FrameworkFormat:
@@ -77,10 +80,11 @@ def framework_format(filename: str) -> FrameworkFormat:
 
 
 def mapping_format(filename: str) -> MappingFormat:
-    """The format a mapping file's name suggests (SSSOM/TSV when it is not YAML)."""
-    return (
-        MappingFormat.ciso if filename.lower().endswith((".yaml", ".yml")) else MappingFormat.sssom
-    )
+    """The format a mapping file's name suggests (SSSOM/TSV when it is neither YAML nor JSON)."""
+    name = filename.lower()
+    if name.endswith((".yaml", ".yml")):
+        return MappingFormat.ciso
+    return MappingFormat.oscal if name.endswith(".json") else MappingFormat.sssom
 
 
 def read_framework(
@@ -120,8 +124,11 @@ def read_mappings(
 ) -> MappingDraft:
     """Read a mapping file against the known items (failed rows left on the draft)."""
     data, filename = unpacked(data, filename)
-    if (fmt or mapping_format(filename)) is MappingFormat.ciso:
+    kind = fmt or mapping_format(filename)
+    if kind is MappingFormat.ciso:
         return read_ciso_mappings(data, filename, items, options)
+    if kind is MappingFormat.oscal:
+        return read_oscal_mappings(data, filename, items, options)
     with tempfile.TemporaryDirectory() as tmp:
         # The SSSOM reader reads files (it is the build's reader); the name keeps the set id.
         path = Path(tmp) / f"{_set_name(data, filename)}{SUFFIX}"
