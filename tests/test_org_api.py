@@ -13,6 +13,7 @@ import io
 import json
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -26,7 +27,11 @@ from aims_graph.build import loader
 from aims_graph.config import Settings
 from aims_graph.coverage import CoverageEngine
 from aims_graph.orgdata import import_files, org_graph_iri
-from aims_graph.orgdata.model import org_shapes_graph_iri
+from aims_graph.orgdata.model import (
+    org_framework_graph_iri,
+    org_mappings_graph_iri,
+    org_shapes_graph_iri,
+)
 from aims_graph.service import Graph
 from aims_graph.store import OxigraphStore, Store
 from aims_graph.store.graphs import ORG_REGISTRY_GRAPH
@@ -34,6 +39,9 @@ from aims_graph.validation import ValidationContext, validate
 
 AS_OF = "2026-11-28"
 MARKER = "Zebra-Quartz-Secret-Lab"
+OWN = Path(__file__).parent / "fixtures" / "org-controls"
+OWN_CONTROLS = OWN / "acme-controls.csv"
+OWN_MAPPINGS = OWN / "acme-controls--iso42001-2023.sssom.tsv"
 #: Organisation B's data: a marker no response to anyone but B may carry.
 B_TTL = f"""
 @prefix aims: <https://w3id.org/aims-graph/ontology#> .
@@ -113,6 +121,21 @@ def keys(http: httpx.Client) -> dict[str, str]:
         headers={**auth(b), "Content-Type": "text/turtle"},
     )
     assert r.status_code == 200, r.text
+    # Its own control set and mapping set: graphs of its own the probes must not reach either.
+    r = http.put(
+        "/orgs/bravo/frameworks/controls",
+        content=OWN_CONTROLS.read_bytes(),
+        params={"title": f"{MARKER} controls"},
+        headers={**auth(b), "Content-Type": "text/csv"},
+    )
+    assert r.status_code == 201, r.text
+    own_set = OWN_MAPPINGS.read_text().replace("org.acme.", "org.bravo.")
+    r = http.put(
+        "/orgs/bravo/mappings/to-iso42001",
+        content=own_set.encode(),
+        headers={**auth(b), "Content-Type": "text/tab-separated-values"},
+    )
+    assert r.status_code == 201, r.text
     return {"a": a, "b": b}
 
 
@@ -427,7 +450,28 @@ def test_templates(http: httpx.Client) -> None:
 B_GRAPH = org_graph_iri("bravo")
 B_NODE = "https://w3id.org/aims-graph/org/bravo/system/s1"
 B_SHAPES = org_shapes_graph_iri("bravo")
+B_OWN = (
+    org_framework_graph_iri("bravo", "controls"),
+    org_mappings_graph_iri("bravo", "to-iso42001"),
+)
+B_OWN_ITEM = "https://w3id.org/aims-graph/id/org.bravo.controls/AC-GOV-1"
 PROBES: list[dict[str, Any]] = [
+    *(
+        probe
+        for g in B_OWN
+        for probe in (
+            {"query": f"SELECT * WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}"},
+            {"query": f"SELECT * FROM <{g}> WHERE {{ ?s ?p ?o }}"},
+            {"query": f"SELECT * FROM NAMED <{g}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"},
+            {"query": "SELECT * WHERE { ?s ?p ?o }", "default-graph-uri": g},
+            {"query": "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }", "named-graph-uri": g},
+        )
+    ),
+    {"query": f"DESCRIBE <{B_OWN_ITEM}>"},
+    {"query": "SELECT * WHERE { ?s ?p ?o FILTER(CONTAINS(STR(?s), 'org.bravo')) }"},
+    {
+        "query": "SELECT * WHERE { GRAPH ?g { ?s a <http://www.w3.org/2004/02/skos/core#ConceptScheme> } }"
+    },
     {"query": f"SELECT * WHERE {{ GRAPH <{B_SHAPES}> {{ ?s ?p ?o }} }}"},
     {"query": f"SELECT * FROM <{B_SHAPES}> WHERE {{ ?s ?p ?o }}"},
     {"query": f"SELECT * FROM NAMED <{B_SHAPES}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"},
@@ -457,6 +501,7 @@ PROBES: list[dict[str, Any]] = [
 
 LEAK_SIGNS = (
     MARKER,
+    "org.bravo",
     "org/bravo",
     "bravo.example",
     "secretHash",
@@ -468,7 +513,7 @@ LEAK_SIGNS = (
 def _leaks(text: str, probe: dict[str, Any] | None = None) -> bool:
     """True when a response shows B's data or the registry beyond what the request itself named."""
     asked = " ".join(str(v) for v in (probe or {}).values())
-    for iri in (B_SHAPES, B_GRAPH, B_NODE, ORG_REGISTRY_GRAPH):
+    for iri in (B_SHAPES, B_GRAPH, B_NODE, ORG_REGISTRY_GRAPH, *B_OWN, B_OWN_ITEM):
         # An IRI the request named (also as a prefixed name) may be echoed in an error.
         if iri in asked or iri.rsplit("/", 1)[-1] in asked:
             text = text.replace(iri, "")
@@ -493,6 +538,20 @@ def test_no_query_reveals_another_organisation(
     assert own == (who == "a")
 
 
+def test_the_own_catalog_probes_find_it_with_its_own_key(
+    http: httpx.Client, keys: dict[str, str]
+) -> None:
+    """The probes above can fail: with bravo's key the same queries show its own control set."""
+    found = [
+        probe
+        for probe in PROBES[:10]
+        if MARKER
+        in http.get("/sparql", params=probe, headers={**auth(keys["b"]), "Accept": "text/csv"}).text
+        or "org.bravo" in http.get("/sparql", params=probe, headers=auth(keys["b"])).text
+    ]
+    assert found == PROBES[:10]
+
+
 @pytest.mark.parametrize("who", ["a", None])
 def test_another_organisations_graph_reads_like_an_absent_one(
     http: httpx.Client, keys: dict[str, str], who: str | None
@@ -509,7 +568,12 @@ def test_another_organisations_graph_reads_like_an_absent_one(
         {"query": "SELECT * WHERE { GRAPH ?g { } }", "named-graph-uri": ["G", "G"]},
     ]
     for ask in asks:
-        for graph, other in ((B_GRAPH, absent), (B_SHAPES, org_shapes_graph_iri("nosuchorg"))):
+        for graph, other in (
+            (B_GRAPH, absent),
+            (B_SHAPES, org_shapes_graph_iri("nosuchorg")),
+            (B_OWN[0], org_framework_graph_iri("nosuchorg", "controls")),
+            (B_OWN[1], org_mappings_graph_iri("nosuchorg", "to-iso42001")),
+        ):
             _same_answer(http, headers, ask, graph, other)
 
 
