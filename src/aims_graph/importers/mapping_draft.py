@@ -21,6 +21,7 @@ from rdflib.namespace import SKOS
 from aims_graph import resources
 from aims_graph.catalog.frameworks import BY_SLUG, curie_prefix_map
 from aims_graph.importers.draft import ImportProblemsError, Problem
+from aims_graph.mappings.relations import SKOS_BRIDGE, Relation
 from aims_graph.mappings.review import NoCounterpartRow
 from aims_graph.mappings.sssom_io import MappingFileError, MappingRow, read_sssom
 from aims_graph.mappings.sssom_write import dumps_sssom
@@ -151,6 +152,46 @@ class MappingDraft:
     def fail(self, where: str, reason: str, fix: str) -> None:
         """Record a mapping that cannot be written."""
         self.failed.append(Problem(self.file, where, reason, fix))
+
+    def first_of_pair(
+        self,
+        seen: dict[tuple[str, str], tuple[Relation, str]],
+        pair: tuple[str, str],
+        relation: Relation,
+        where: str,
+    ) -> bool:
+        """Whether ``pair`` is new; a repeat is noted, a contradicting one fails its row."""
+        if pair not in seen:
+            seen[pair] = (relation, where)
+            return True
+        if seen[pair][0] is relation:
+            self.notes.append(f"{where}: repeats {seen[pair][1]}; written once")
+        else:
+            self.fail(where, f"contradicts {seen[pair][1]}", "keep one relationship")
+        return False
+
+
+def mapping_row(
+    draft: MappingDraft,
+    subject: KnownItem,
+    obj: KnownItem,
+    relation: Relation,
+    **fields: Any,
+) -> MappingRow:
+    """The draft's next row from ``subject`` to ``obj``, ids and labels from the catalogs;
+    ``fields``: justification, confidence, source_document, comment, review."""
+    return MappingRow(
+        line=len(draft.rows) + 1,
+        subject=subject.iri,
+        object=obj.iri,
+        relation=relation,
+        subject_id=f"{prefix_of(subject.edition)}:{subject.ref}",
+        subject_label=subject.label,
+        object_id=f"{prefix_of(obj.edition)}:{obj.ref}",
+        object_label=obj.label,
+        predicate=SKOS_BRIDGE[relation],
+        **fields,
+    )
 
 
 def prefix_of(edition: str) -> str:

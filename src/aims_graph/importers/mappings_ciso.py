@@ -22,10 +22,10 @@ from aims_graph.importers.mapping_draft import (
     CatalogItems,
     KnownItem,
     MappingDraft,
-    prefix_of,
+    mapping_row,
     set_metadata,
 )
-from aims_graph.mappings.relations import SKOS_BRIDGE, Relation
+from aims_graph.mappings.relations import Relation
 from aims_graph.mappings.review import ReviewFields
 from aims_graph.mappings.sssom_io import MappingRow
 from aims_graph.namespaces import SEMAPV
@@ -218,21 +218,15 @@ def read_ciso_mappings(
             )
         if subject is None or obj is None or relation is None:
             continue
-        pair = (subject.iri, obj.iri)
-        if pair in seen:
-            if seen[pair][0] is relation:
-                draft.notes.append(f"{where}: repeats {seen[pair][1]}; written once")
-            else:
-                draft.fail(where, f"contradicts {seen[pair][1]}", "keep one relationship")
-            continue
-        seen[pair] = (relation, where)
-        draft.rows.append(_row(len(draft.rows) + 1, subject, obj, relation, text, m, provider,
-                               library, source, opt))  # fmt: skip
+        if draft.first_of_pair(seen, (subject.iri, obj.iri), relation, where):
+            draft.rows.append(
+                _row(draft, subject, obj, relation, text, m, provider, library, source, opt)
+            )
     return draft
 
 
 def _row(
-    line: int,
+    draft: MappingDraft,
     subject: KnownItem,
     obj: KnownItem,
     relation: Relation,
@@ -254,18 +248,13 @@ def _row(
         if isinstance(raw_strength, int | float)
         else None
     )
-    return MappingRow(
-        line=line,
-        subject=subject.iri,
-        object=obj.iri,
-        relation=relation,
+    return mapping_row(
+        draft,
+        subject,
+        obj,
+        relation,
         justification=opt.justification,
         confidence=opt.confidence,
-        subject_id=f"{prefix_of(subject.edition)}:{subject.ref}",
-        subject_label=subject.label,
-        object_id=f"{prefix_of(obj.edition)}:{obj.ref}",
-        object_label=obj.label,
-        predicate=SKOS_BRIDGE[relation],
         source_document=source,
         comment=comment,
         review=ReviewFields(strength=strength),

@@ -21,12 +21,12 @@ from aims_graph.importers.mapping_draft import (
     CatalogItems,
     KnownItem,
     MappingDraft,
-    prefix_of,
+    mapping_row,
     set_metadata,
 )
 from aims_graph.importers.mappings_ciso import Options
-from aims_graph.mappings.relations import SKOS_BRIDGE, Relation
-from aims_graph.mappings.sssom_io import MappingRow, expand_curie
+from aims_graph.mappings.relations import Relation
+from aims_graph.mappings.sssom_io import expand_curie
 from aims_graph.namespaces import SEMAPV
 
 RELATIONSHIPS: Final[dict[str, Relation]] = {
@@ -231,31 +231,20 @@ def _read_map(
     remarks = " ".join(str(entry.get("remarks") or "").split())
     for subject in subjects:
         for obj in objects:
-            pair = (subject.iri, obj.iri)
-            if pair in seen:
-                if seen[pair][0] is not relation:
-                    draft.fail(where, f"contradicts {seen[pair][1]}", "keep one relationship")
-                else:
-                    draft.notes.append(f"{where}: repeats {seen[pair][1]}; written once")
+            if not draft.first_of_pair(seen, (subject.iri, obj.iri), relation, where):
                 continue
-            seen[pair] = (relation, where)
             comment = remarks or (
                 f"{title} maps {subject.notation} to {obj.notation} as '{text}'; "
                 "imported as published, not reviewed by us."
             )
             draft.rows.append(
-                MappingRow(
-                    line=len(draft.rows) + 1,
-                    subject=subject.iri,
-                    object=obj.iri,
-                    relation=relation,
+                mapping_row(
+                    draft,
+                    subject,
+                    obj,
+                    relation,
                     justification=justification,
                     confidence=confidence,
-                    subject_id=f"{prefix_of(subject.edition)}:{subject.ref}",
-                    subject_label=subject.label,
-                    object_id=f"{prefix_of(obj.edition)}:{obj.ref}",
-                    object_label=obj.label,
-                    predicate=SKOS_BRIDGE[relation],
                     source_document=source or opt.source_document,
                     comment=comment,
                 )
