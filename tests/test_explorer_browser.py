@@ -224,6 +224,46 @@ def test_derived_mapping_chain_and_explanation(tab: Tab, api: httpx.Client) -> N
 # ---- matrix → pair → CSV ------------------------------------------------------------------
 
 
+def test_compare_page_from_the_pair_and_its_disagreements(tab: Tab, api: httpx.Client) -> None:
+    page = tab.page
+    first, second = "iso42001-2023", "iso27001-2022"
+    tab.open(f"#/pair/{first}/{second}", "pair")
+    link = page.locator("a.compare-link", has_text="iso42001-2023--iso27001-2022-clauses")
+    before = tab.rendered()
+    link.click()
+    tab.wait("compare", before)
+    want = api.get(
+        "/compare",
+        params={
+            "first": "iso42001-2023--iso27001-2022-clauses",
+            "second": f"derived:{first}>{second}",
+        },
+    ).json()
+
+    def figure(name: str) -> str:
+        return page.locator(f'.compare-summary div[data-figure="{name}"] dd').inner_text()
+
+    assert figure("in both") == str(want["both"])
+    assert figure("first only") == str(want["first_only"])
+    assert figure("second only") == str(want["second_only"])
+    assert figure("same relation") == str(want["relations"]["same"])
+    rows = page.locator("#disagreements table.data tbody tr")
+    assert rows.count() == len(want["disagreements"])
+    assert page.locator("#per-item table.data tbody tr").count() == len(want["per_item"])
+    # A disagreement shows what each side says, with its justification.
+    d = next(d for d in want["disagreements"] if d["first"] and d["first"]["comment"])
+    row = rows.filter(has_text=d["subject"]).filter(has_text=d["object"]).first
+    assert d["first"]["comment"][:40] in row.inner_text()
+    tab.shot("compare.png")
+    # A side naming nothing is an error on the page, the form kept.
+    tab.open("#/compare?first=no-such-set&second=derived:iso42001-2023>iso27001-2022", "compare")
+    assert "no-such-set" in page.locator(".message").inner_text()
+    assert page.locator("#compare-first").input_value() == "no-such-set"
+    # The browser logs the 404 it was answered; that one only.
+    assert len([e for e in tab.errors if "404 (Not Found)" in e]) == 1
+    tab.errors[:] = [e for e in tab.errors if "404 (Not Found)" not in e]
+
+
 def test_matrix_cell_opens_the_pair_and_its_csv(tab: Tab, api: httpx.Client) -> None:
     page = tab.page
     tab.open("#/matrix", "matrix")

@@ -71,6 +71,7 @@ export const api = {
     cachedJSON(
       `/matrix/${encodeURIComponent(a)}/${encodeURIComponent(b)}?derived=${derived ? "true" : "false"}`,
     ),
+  compare: (first, second) => cachedJSON(`/compare?${new URLSearchParams({ first, second })}`),
   obligations: (params) => cachedJSON(`/obligations?${new URLSearchParams(params)}`),
   queries: () => cachedJSON("/queries"),
 };

@@ -10,6 +10,7 @@ const ROUTES = [
   { name: "explain", pattern: /^\/explain\/([^/]+)\/([^/]+)$/, keys: ["from", "to"], load: () => import("./views/explain.js") },
   { name: "matrix", pattern: /^\/matrix$/, load: () => import("./views/matrix.js") },
   { name: "pair", pattern: /^\/pair\/([^/]+)\/([^/]+)$/, keys: ["first", "second"], load: () => import("./views/pair.js") },
+  { name: "compare", pattern: /^\/compare$/, load: () => import("./views/compare.js") },
   { name: "obligations", pattern: /^\/obligations$/, load: () => import("./views/obligations.js") },
   { name: "sparql", pattern: /^\/sparql$/, load: () => import("./views/sparql.js") },
   { name: "org", pattern: /^\/org(?:\/([^/]+))?$/, keys: ["id"], load: () => import("./views/org.js") },

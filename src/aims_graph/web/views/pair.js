@@ -64,6 +64,12 @@ function downloads(pair) {
     h("a", { href: `${base}.xlsx`, download: "", class: "button", id: "download-xlsx" }, "XLSX"),
     sets.length ? [" · SSSOM of the mapping set" + (sets.length > 1 ? "s" : "") + ": "] : null,
     sets.map((set) => [h("a", { href: `/export/mappings/${encodeURIComponent(set)}.sssom.tsv`, download: "", class: "button sssom" }, set), " "]),
+    sets.length
+      ? [
+          " · Compare with the chains: ",
+          sets.map((set) => [h("a", { href: route("/compare", { first: set, second: `derived:${pair.first}>${pair.second}` }), class: "compare-link" }, set), " "]),
+        ]
+      : null,
   );
 }
 
