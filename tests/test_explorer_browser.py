@@ -436,14 +436,20 @@ def test_dashboard_lists_own_frameworks_and_downloads_them_with_the_key(
     tab: Tab, api: httpx.Client, northwind_key: str
 ) -> None:
     auth = {"Authorization": f"Bearer {northwind_key}"}
-    controls = (
-        Path(__file__).parent / "fixtures" / "org-controls" / "acme-controls.csv"
-    ).read_bytes()
+    own = Path(__file__).parent / "fixtures" / "org-controls"
+    controls = (own / "acme-controls.csv").read_bytes()
     r = api.put(
         "/orgs/northwind/frameworks/controls",
         content=controls,
         params={"title": "Northwind AI controls"},
         headers={**auth, "Content-Type": "text/csv"},
+    )
+    assert r.status_code == 201, r.text
+    sssom = (own / "acme-controls--iso42001-2023.sssom.tsv").read_text()
+    r = api.put(
+        "/orgs/northwind/mappings/to-iso42001",
+        content=sssom.replace("org.acme.", "org.northwind.").encode(),
+        headers={**auth, "Content-Type": "text/tab-separated-values"},
     )
     assert r.status_code == 201, r.text
     try:
@@ -463,7 +469,24 @@ def test_dashboard_lists_own_frameworks_and_downloads_them_with_the_key(
         doc = json.loads(Path(download.path()).read_text())
         assert doc["catalog"]["metadata"]["title"].startswith("Northwind AI controls")
         tab.shot("org-own-catalogs.png")
+
+        # Its tree, and one control's mappings through the organisation's view, derived too.
+        tab.click("#own-catalogs a.own-framework", "org-framework")
+        tree = api.get("/orgs/northwind/frameworks/controls/items", headers=auth).json()
+
+        def count(nodes: list[dict[str, Any]]) -> int:
+            return len(nodes) + sum(count(n["children"]) for n in nodes)
+
+        assert page.locator(".own-tree li").count() == count(tree["items"])
+        tab.click('.own-tree li[data-curie="org.northwind.controls:AC-REL-1"] > a', "org-framework")
+        panel = page.locator("#own-item")
+        stated = panel.locator('tr[data-object="iso42001:A.6.2.4"][data-derived="false"]')
+        assert "superset-of" in stated.inner_text()
+        derived = panel.locator('tr[data-object="eu-ai-act:obl-AIA-9-8-PRV"][data-derived="true"]')
+        assert "via iso42001:A.6.2.4" in derived.inner_text()
+        tab.shot("org-own-framework.png")
     finally:
+        assert api.delete("/orgs/northwind/mappings/to-iso42001", headers=auth).status_code == 204
         assert api.delete("/orgs/northwind/frameworks/controls", headers=auth).status_code == 204
 
 

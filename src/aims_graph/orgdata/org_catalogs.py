@@ -33,6 +33,7 @@ from aims_graph.catalog.frameworks import (
 from aims_graph.catalog.frameworks import unregister_private as forget_private
 from aims_graph.catalog.items import ItemIndex
 from aims_graph.coverage import CoverageEngine
+from aims_graph.exports.data import CatalogItem, catalog_items
 from aims_graph.exports.oscal import oscal_catalog
 from aims_graph.exports.rdf import RDF_SYNTAXES, serialise_graphs
 from aims_graph.importers.draft import Problem, catalog_graph
@@ -213,6 +214,17 @@ class OrgCatalogs:
         """Whether the organisation has an edition of that name."""
         return org_framework_graph_iri(org_id, name) in self.store.graphs()
 
+    def _scratch(self, org_id: str, name: str) -> tuple[OxigraphStore, str, str]:
+        """The edition alone in a store of its own, in the graph the exporters read a catalog
+        from, with the store's bookkeeping left out; and that graph and the edition's id."""
+        slug = private_slug(org_id, name)
+        scratch = OxigraphStore()
+        catalog = graph_iri(f"catalog/{slug}")
+        data = self.store.dump_graph(org_framework_graph_iri(org_id, name), NT)
+        scratch.put_graph(catalog, data, NT)
+        scratch.update(f"DELETE WHERE {{ GRAPH <{catalog}> {{ ?s <{EDITION_RECORD}> ?o }} }}")
+        return scratch, catalog, slug
+
     def framework_file(
         self, org_id: str, name: str, fmt: str = "turtle"
     ) -> tuple[bytes, str, str] | None:
@@ -220,13 +232,7 @@ class OrgCatalogs:
         jsonld or oscal (an OSCAL catalog); None when it has none of that name."""
         if not self.has_framework(org_id, name):
             return None
-        target = org_framework_graph_iri(org_id, name)
-        slug = private_slug(org_id, name)
-        # The exporters read a catalog from its public graph: hand them a store of its own.
-        scratch = OxigraphStore()
-        catalog = graph_iri(f"catalog/{slug}")
-        scratch.put_graph(catalog, self.store.dump_graph(target, NT), NT)
-        scratch.update(f"DELETE WHERE {{ GRAPH <{catalog}> {{ ?s <{EDITION_RECORD}> ?o }} }}")
+        scratch, catalog, slug = self._scratch(org_id, name)
         if fmt == "oscal":
             doc = oscal_catalog(scratch, edition_facts(slug))
             data = (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode()
@@ -234,6 +240,34 @@ class OrgCatalogs:
         syntax = RDF_SYNTAXES[fmt]
         data = serialise_graphs(scratch, [catalog], syntax)
         return data, syntax.media_type, f"{slug}.{syntax.extension}"
+
+    def framework_tree(self, org_id: str, name: str) -> dict[str, Any] | None:
+        """The organisation's edition as a tree: each item with its kind, notation, title,
+        summary, children, and how many mappings it has in the organisation's view."""
+        if not self.has_framework(org_id, name):
+            return None
+        scratch, _catalog, slug = self._scratch(org_id, name)
+        overlay = self.overlay(org_id)
+        svc = overlay[0] if overlay is not None else self.graph.mappings
+        facts = edition_facts(slug)
+
+        def node(it: CatalogItem) -> dict[str, Any]:
+            return {
+                "curie": f"{facts.prefixes[0]}:{it.ref}",
+                "iri": it.iri,
+                "notation": it.notation,
+                "label": it.label,
+                "kind": it.kind,
+                "summary": it.summary,
+                "mappings": len(svc.graph.crosswalk(it.iri, None)),
+                "children": [node(c) for c in it.children],
+            }
+
+        return {
+            "id": slug,
+            "title": facts.title,
+            "items": [node(t) for t in catalog_items(scratch, facts)],
+        }
 
     def delete_framework(self, org_id: str, name: str) -> bool:
         """Delete the organisation's edition; False when none; conflict while a set needs it."""

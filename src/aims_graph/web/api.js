@@ -81,6 +81,7 @@ export function orgApi(orgId, key) {
   const base = `/orgs/${encodeURIComponent(orgId)}`;
   const headers = { Authorization: `Bearer ${key}` };
   return {
+    orgId,
     info: () => getJSON(base, { headers }),
     validation: (asOf) =>
       getJSON(`${base}/validation?${new URLSearchParams(asOf ? { as_of: asOf } : {})}`, {
@@ -92,6 +93,9 @@ export function orgApi(orgId, key) {
       return getJSON(`${base}/coverage?${params}`, { headers });
     },
     catalogs: () => getJSON(`${base}/frameworks`, { headers }),
+    frameworkTree: (name) => getJSON(`${base}/frameworks/${encodeURIComponent(name)}/items`, { headers }),
+    crosswalk: async (from) =>
+      (await getJSON(`${base}/crosswalk?${new URLSearchParams({ from, derived: "true" })}`, { headers })).mappings,
     /** A download of the organisation's own (a link cannot carry the key). */
     file: async (path) => {
       const response = await request(`${base}/${path}`, { headers: { ...headers, Accept: "*/*" } });

@@ -13,6 +13,7 @@ const ROUTES = [
   { name: "compare", pattern: /^\/compare$/, load: () => import("./views/compare.js") },
   { name: "obligations", pattern: /^\/obligations$/, load: () => import("./views/obligations.js") },
   { name: "sparql", pattern: /^\/sparql$/, load: () => import("./views/sparql.js") },
+  { name: "org-framework", pattern: /^\/org\/([^/]+)\/framework\/([^/]+)$/, keys: ["id", "name"], load: () => import("./views/org_framework.js") },
   { name: "org", pattern: /^\/org(?:\/([^/]+))?$/, keys: ["id"], load: () => import("./views/org.js") },
 ];
 
@@ -60,7 +61,8 @@ function frames() {
 
 function markNav(routeName) {
   for (const link of document.querySelectorAll("nav.site a[data-route]")) {
-    if (link.dataset.route === routeName) link.setAttribute("aria-current", "page");
+    // A page under a section (org-framework) marks its section.
+    if (link.dataset.route === routeName.split("-")[0]) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
   }
 }

@@ -91,6 +91,15 @@ def catalogs_router(auth: Authenticator) -> APIRouter:
         data, media, filename = found
         return download(data, media, filename)
 
+    @router.get("/orgs/{org_id}/frameworks/{name}/items", summary="An own framework's tree")
+    async def framework_items(request: Request, org_id: OrgIdPath, name: NamePath) -> Response:
+        """Its items as a tree, each with its number of mappings in the organisation's view."""
+        org = await run_in_threadpool(auth.require, request, org_id)
+        tree = await run_in_threadpool(catalogs.framework_tree, org.id, name)
+        if tree is None:
+            raise _missing("framework", name)
+        return private_json(tree)
+
     @router.delete("/orgs/{org_id}/frameworks/{name}", status_code=204)
     async def delete_framework(request: Request, org_id: OrgIdPath, name: NamePath) -> Response:
         """Delete an own framework (409 while one of the organisation's sets needs it)."""

@@ -80,7 +80,7 @@ function ownCatalogsPanel(own, client) {
               h(
                 "tr",
                 { dataset: { id: f.id } },
-                h("td", {}, h("code", {}, f.id)),
+                h("td", {}, h("a", { href: route(`/org/${encodeURIComponent(client.orgId)}/framework/${encodeURIComponent(f.name)}`), class: "own-framework" }, h("code", {}, f.id))),
                 h("td", {}, f.title),
                 h("td", {}, `${f.counts.items || 0} items`),
                 h("td", {}, downloadButton(client, `frameworks/${f.name}?format=turtle`, "Turtle"), " ", downloadButton(client, `frameworks/${f.name}?format=oscal`, "OSCAL")),
