@@ -16,6 +16,7 @@ import pytest
 import rdflib
 from openpyxl import load_workbook
 from rdflib.compare import isomorphic
+from tests.sampling import spread
 from tests.servers import uvicorn_server
 from typer.testing import CliRunner
 
@@ -137,7 +138,7 @@ def test_mapping_set_as_trig_is_its_named_graph(graph: Graph) -> None:
 # -- SSSOM -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("set_id", sorted(SHIPPED))
+@pytest.mark.parametrize("set_id", spread(sorted(SHIPPED)))
 def test_sssom_export_passes_sssom_py_with_the_stated_rows(
     graph: Graph, set_id: str, tmp_path: Path
 ) -> None:

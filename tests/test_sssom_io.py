@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 
 import pytest
+from tests.sampling import spread
 
 from aims_graph import resources
 from aims_graph.mappings.loading import mapping_files, mapping_iri, mapping_set_ntriples
@@ -176,7 +177,7 @@ def test_shipped_file_passes_our_reader(path: Path) -> None:
     assert msf.rows or msf.no_counterparts
 
 
-@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", spread(SHIPPED, ids=lambda p: p.name))
 def test_shipped_file_passes_sssom_py(path: Path) -> None:
     parsers = pytest.importorskip("sssom.parsers")
     validators = pytest.importorskip("sssom.validators")
