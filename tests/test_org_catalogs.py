@@ -14,8 +14,9 @@ from tests.servers import uvicorn_server
 
 from aims_graph.api.app import create_app
 from aims_graph.build import loader
+from aims_graph.catalog.frameworks import PRIVATE
 from aims_graph.config import Settings
-from aims_graph.orgdata.model import org_framework_graph_iri
+from aims_graph.orgdata.model import org_catalog_graphs_prefix, org_framework_graph_iri
 from aims_graph.service import Graph
 from aims_graph.store import OxigraphStore, Store
 
@@ -260,3 +261,34 @@ def test_own_framework_downloads_in_rdf_and_as_an_oscal_catalog(
     # Another organisation's key, or none: as if it did not exist.
     assert http.get("/orgs/acme/frameworks/controls", headers=keys["b"]).status_code == 404
     assert http.get("/orgs/acme/frameworks/controls").status_code == 401
+
+
+def test_deleting_the_organisation_drops_its_own_editions_and_sets(
+    http: httpx.Client, store: OxigraphStore
+) -> None:
+    c = _key(http, "charlie")
+    r = http.put(
+        "/orgs/charlie/frameworks/controls",
+        content=CONTROLS,
+        headers={**c, "Content-Type": "text/csv"},
+    )
+    assert r.status_code == 201, r.text
+    own_set = MAPPINGS.decode().replace("org.acme.", "org.charlie.").encode()
+    r = http.put(
+        "/orgs/charlie/mappings/to-iso42001",
+        content=own_set,
+        headers={**c, "Content-Type": "text/tab-separated-values"},
+    )
+    assert r.status_code == 201, r.text
+    prefix = org_catalog_graphs_prefix("charlie")
+    assert len([g for g in store.graphs() if g.startswith(prefix)]) == 2
+    assert "org.charlie.controls" in PRIVATE
+    assert http.delete("/orgs/charlie", headers=c).status_code == 204
+    assert not [g for g in store.graphs() if g.startswith(prefix)]
+    assert "org.charlie.controls" not in PRIVATE
+    # Registered again, the name starts empty.
+    c = _key(http, "charlie")
+    assert http.get("/orgs/charlie/frameworks", headers=c).json() == {
+        "frameworks": [],
+        "mapping_sets": [],
+    }

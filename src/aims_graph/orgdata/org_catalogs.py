@@ -17,6 +17,7 @@ import json
 import re
 import tempfile
 import threading
+from collections.abc import Sequence
 from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any, Final
@@ -25,7 +26,6 @@ from rdflib import Graph as RdfGraph
 from rdflib import Literal, URIRef
 
 from aims_graph.catalog.frameworks import (
-    PRIVATE,
     FrameworkEdition,
     edition_facts,
     register_private,
@@ -190,9 +190,8 @@ class OrgCatalogs:
         catalog = catalog_graph(draft)  # FrameworkImportError listing every problem
         target = org_framework_graph_iri(org_id, name)
         with self._lock:
+            # The id holds the organisation's, unique in the store: no one else's can be taken.
             existing = target in self.store.graphs()
-            if slug in PRIVATE and not existing:
-                raise ImportConflictError(f"{slug!r} already names another organisation's edition")
             new_iris = {str(s) for s in catalog.subjects() if str(s).startswith(f"{ID}{slug}/")}
             if existing:
                 self._check_sets_keep_working(org_id, slug, new_iris)
@@ -356,13 +355,12 @@ class OrgCatalogs:
             self._bump(org_id)
         return True
 
-    def delete_all(self, org_id: str) -> None:
-        """Drop every edition and set of the organisation (it is being deleted)."""
+    def forget(self, org_id: str, frameworks: Sequence[str]) -> None:
+        """Forget what is held of the organisation's editions, once the graphs ``frameworks``
+        (:meth:`framework_graphs`, read before they were dropped) are gone."""
         with self._lock:
-            for name in self._records(org_id):
-                forget_private(private_slug(org_id, name))
-            for g in self.graphs(org_id):
-                self.store.drop_graph(g)
+            for g in frameworks:
+                forget_private(private_slug(org_id, g.rsplit("/", 1)[-1]))
             self._bump(org_id)
 
     # ---- what the organisation's answers are computed over ----------------------------------

@@ -13,6 +13,7 @@ import hmac
 import re
 import secrets
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Final
@@ -185,14 +186,15 @@ class OrgRegistry:
         ok = hmac.compare_digest(_hash(secret), stored)
         return rows[0]["org"].value if ok and len(rows) == 1 else None
 
-    def delete(self, org_id: str) -> None:
-        """Forget the organisation, its keys, its data and its policy shapes."""
+    def delete(self, org_id: str, also: Sequence[str] = ()) -> None:
+        """Forget the organisation, its keys, its data, its policy shapes and the graphs
+        ``also`` names (its own editions and sets), in one update: all go, or none."""
         with self._lock:
             node = f"<{_ORG}{org_id}>"
+            graphs = [org_graph_iri(org_id), org_shapes_graph_iri(org_id), *also]
             self.store.update(
                 f"WITH <{ORG_REGISTRY_GRAPH}> DELETE {{ ?k ?kp ?ko . {node} ?p ?o }}"
                 f" WHERE {{ {{ ?k <{SYS}keyOf> {node} ; ?kp ?ko }}"
                 f" UNION {{ {node} ?p ?o }} }}"
+                + "".join(f" ;\nDROP SILENT GRAPH <{g}>" for g in graphs)
             )
-            self.store.drop_graph(org_graph_iri(org_id))
-            self.store.drop_graph(org_shapes_graph_iri(org_id))

@@ -197,8 +197,9 @@ class OrgService:
         """Forget the organisation, its keys, its data and anything held of it."""
         with self._org_lock(org_id):
             self._take(org_id)
-            self.registry.delete(org_id)
-            self.catalogs.delete_all(org_id)
+            frameworks = self.catalogs.framework_graphs(org_id)
+            self.registry.delete(org_id, self.catalogs.graphs(org_id))
+            self.catalogs.forget(org_id, frameworks)
 
     def data(self, org_id: str) -> RdfGraph:
         """The organisation's stored graph."""
