@@ -10,8 +10,10 @@ from tests.servers import oxigraph_server
 from tests.virtuoso_server import Virtuoso, virtuoso_server
 
 from aims_graph.config import Settings
+from aims_graph.orgdata.model import org_framework_graph_iri, org_graph_iri
+from aims_graph.orgdata.registry import OrgRegistry
 from aims_graph.store import OxigraphStore, QuerySyntaxError, Store, StoreError, Term, open_store
-from aims_graph.store.graphs import ORG_GRAPHS, refresh_standards_view
+from aims_graph.store.graphs import ORG_GRAPHS, ORG_REGISTRY_GRAPH, refresh_standards_view
 from aims_graph.store.remote import RemoteSparqlStore
 
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
@@ -231,3 +233,18 @@ def test_remote_store_url_overrides_and_selector(oxigraph_url: str) -> None:
     with pytest.raises(StoreError, match="answered 404"):
         opened._send("GET", f"{oxigraph_url}/nothing-here", what="probe")
     opened.close()
+
+
+def test_an_organisation_goes_with_all_its_graphs_in_one_update(store: Store) -> None:
+    """The registry's delete is one SPARQL update of several operations, on every store."""
+    registry = OrgRegistry(store)
+    registry.create("delme", "Delete Me")
+    registry.create("keepme", "Keep Me")
+    own = org_framework_graph_iri("delme", "controls")
+    for g in (org_graph_iri("delme"), own, org_graph_iri("keepme")):
+        store.put_graph(g, TTL, "text/turtle")
+    registry.delete("delme", [own])
+    assert registry.get("delme") is None and registry.get("keepme") is not None
+    left = set(store.graphs())
+    assert org_graph_iri("delme") not in left and own not in left
+    assert {org_graph_iri("keepme"), ORG_REGISTRY_GRAPH} <= left
