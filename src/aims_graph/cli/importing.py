@@ -10,9 +10,10 @@ path, and a fix, and a refused file changes nothing.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import rdflib
 import typer
@@ -24,7 +25,12 @@ from aims_graph.importers import catalog_graph
 from aims_graph.importers.draft import ImportProblemsError, Problem
 from aims_graph.importers.mapping_draft import CatalogItems, finish
 from aims_graph.importers.mappings_ciso import Options
-from aims_graph.importers.public import ImportConflictError, ImportsUnavailableError, PublicImports
+from aims_graph.importers.public import (
+    ImportConflictError,
+    ImportResult,
+    ImportsUnavailableError,
+    PublicImports,
+)
 from aims_graph.importers.reading import (
     FrameworkFormat,
     MappingFormat,
@@ -75,7 +81,7 @@ def _org_service(graph: Graph, org_id: str) -> OrgService:
     return service
 
 
-def _stored(run: Any, file: Path) -> None:
+def _stored(run: Callable[[], ImportResult], file: Path) -> None:
     """Run a store-changing import; print its result as JSON, or exit 2 saying why not."""
     try:
         result = run()
@@ -212,7 +218,7 @@ def mappings(
         with graph_session() as graph:
             imports = PublicImports(graph)
 
-            def run() -> Any:
+            def run() -> ImportResult:
                 draft = read_mappings(data, file.name, imports.known_items(), options, fmt)
                 set_id = set_name or draft.set_id
                 return imports.add_mappings(draft, set_id, replace=replace, keep_rest=skip_failing)

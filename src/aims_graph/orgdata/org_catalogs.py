@@ -104,7 +104,9 @@ class OrgCatalogs:
         self.store = graph.store
         self._lock = threading.Lock()
         self._version: dict[str, int] = {}
-        self._overlays: dict[str, tuple[tuple[int, int, int], MappingService, CoverageEngine]] = {}
+        self._overlays: dict[
+            str, tuple[tuple[int, int, int], tuple[MappingService, CoverageEngine] | None]
+        ] = {}
         self._contexts: dict[str, tuple[tuple[int, int, int], ValidationContext]] = {}
         self.register_all()
 
@@ -240,14 +242,12 @@ class OrgCatalogs:
         data = serialise_graphs(scratch, [catalog], syntax)
         return data, syntax.media_type, f"{slug}.{syntax.extension}"
 
-    def framework_tree(self, org_id: str, name: str) -> dict[str, Any] | None:
+    def framework_tree(self, org_id: str, name: str, svc: MappingService) -> dict[str, Any] | None:
         """The organisation's edition as a tree: each item with its kind, notation, title,
-        summary, children, and how many mappings it has in the organisation's view."""
+        summary, children, and how many mappings it has in ``svc`` (the organisation's view)."""
         if not self.has_framework(org_id, name):
             return None
         scratch, _catalog, slug = self._scratch(org_id, name)
-        overlay = self.overlay(org_id)
-        svc = overlay[0] if overlay is not None else self.graph.mappings
         facts = edition_facts(slug)
 
         def node(it: CatalogItem) -> dict[str, Any]:
@@ -373,9 +373,11 @@ class OrgCatalogs:
             key = (self.graph.generation, id(public), self._version.get(org_id, 0))
             kept = self._overlays.get(org_id)
             if kept is not None and kept[0] == key:
-                return kept[1], kept[2]
+                return kept[1]
             frameworks, sets = self.framework_graphs(org_id), self.mapping_graphs(org_id)
             if not frameworks and not sets:
+                # Kept too: most organisations have none, and every answer asks.
+                self._overlays[org_id] = (key, None)
                 return None
             items = public.items
             if frameworks:
@@ -386,7 +388,7 @@ class OrgCatalogs:
                 edges += own.edges()
             svc = MappingService(items, MappingGraph(edges, public.graph.max_hops, items))
             engine = CoverageEngine(svc, self.store)
-            self._overlays[org_id] = (key, svc, engine)
+            self._overlays[org_id] = (key, (svc, engine))
             return svc, engine
 
     def validation_context(self, org_id: str, public: ValidationContext) -> ValidationContext:
@@ -398,10 +400,10 @@ class OrgCatalogs:
             if kept is not None and kept[0] == key:
                 return kept[1]
             frameworks = self.framework_graphs(org_id)
-            if not frameworks:
-                return public
-            own = b"".join(self.store.dump_graph(g, NT) for g in frameworks)
-            ctx = ValidationContext(public.ntriples + own, public.shapes)
+            ctx = public
+            if frameworks:
+                own = b"".join(self.store.dump_graph(g, NT) for g in frameworks)
+                ctx = ValidationContext(public.ntriples + own, public.shapes)
             self._contexts[org_id] = (key, ctx)
             return ctx
 

@@ -95,7 +95,9 @@ def catalogs_router(auth: Authenticator) -> APIRouter:
     async def framework_items(request: Request, org_id: OrgIdPath, name: NamePath) -> Response:
         """Its items as a tree, each with its number of mappings in the organisation's view."""
         org = await run_in_threadpool(auth.require, request, org_id)
-        tree = await run_in_threadpool(catalogs.framework_tree, org.id, name)
+        tree = await run_in_threadpool(
+            lambda: catalogs.framework_tree(org.id, name, service.mappings_for(org.id))
+        )
         if tree is None:
             raise _missing("framework", name)
         return private_json(tree)
