@@ -7,7 +7,7 @@ would repeat it forty times, so it is added here, once, from tables that name ea
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, Final
 
 from fastapi import FastAPI
@@ -105,47 +105,40 @@ SPARQL_POST_BODY: Final = {
 
 
 UPLOAD_PATH: Final = "/orgs/{org_id}/data"
-UPLOAD_BODY: Final = {
-    "required": True,
-    "description": "Files as multipart/form-data (the file name's suffix tells the format), "
+
+
+def _files_body(description: str, media_types: Iterable[str]) -> dict[str, Any]:
+    """A request body of files: multipart ``files``, or one body in any of ``media_types``."""
+    binary = {"type": "string", "format": "binary"}
+    return {
+        "required": True,
+        "description": description,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"files": {"type": "array", "items": binary}},
+                    "required": ["files"],
+                }
+            },
+            **{media: {"schema": binary} for media in media_types},
+        },
+    }
+
+
+UPLOAD_BODY: Final = _files_body(
+    "Files as multipart/form-data (the file name's suffix tells the format), "
     "or one body in the media type it is.",
-    "content": {
-        "multipart/form-data": {
-            "schema": {
-                "type": "object",
-                "properties": {
-                    "files": {"type": "array", "items": {"type": "string", "format": "binary"}}
-                },
-                "required": ["files"],
-            }
-        },
-        **{
-            media: {"schema": {"type": "string", "format": "binary"}}
-            for media in (
-                "text/turtle",
-                "application/ld+json",
-                "application/n-triples",
-                "text/csv",
-                XLSX_MEDIA_TYPE,
-            )
-        },
-    },
-}
+    ("text/turtle", "application/ld+json", "application/n-triples", "text/csv", XLSX_MEDIA_TYPE),
+)
 
 
 SHAPES_PATH: Final = "/orgs/{org_id}/shapes"
-SHAPES_BODY: Final = {
-    "required": True,
-    "description": "SHACL shapes as multipart/form-data files (.ttl, .jsonld, .nt), or one body "
+SHAPES_BODY: Final = _files_body(
+    "SHACL shapes as multipart/form-data files (.ttl, .jsonld, .nt), or one body "
     "in the media type it is.",
-    "content": {
-        "multipart/form-data": UPLOAD_BODY["content"]["multipart/form-data"],  # type: ignore[index]
-        **{
-            media: {"schema": {"type": "string", "format": "binary"}}
-            for media in ("text/turtle", "application/ld+json", "application/n-triples")
-        },
-    },
-}
+    ("text/turtle", "application/ld+json", "application/n-triples"),
+)
 
 
 #: The routes that import one framework or mapping file.
@@ -157,15 +150,11 @@ IMPORT_PATHS: Final = frozenset(
         "/orgs/{org_id}/mappings/{name}",
     }
 )
-IMPORT_BODY: Final = {
-    "required": True,
-    "description": "One file as multipart/form-data (its name's suffix tells the format), or the "
-    "file as the body in the media type it is (gzip accepted); ?filename= names a raw body.",
-    "content": {
-        "multipart/form-data": UPLOAD_BODY["content"]["multipart/form-data"],  # type: ignore[index]
-        **{media: {"schema": {"type": "string", "format": "binary"}} for media in IMPORT_TYPES},
-    },
-}
+IMPORT_BODY: Final = _files_body(
+    "One file as multipart/form-data (its name's suffix tells the format), or the file as the "
+    "body in the media type it is (gzip accepted); ?filename= names a raw body.",
+    IMPORT_TYPES,
+)
 
 
 def _problem_response(description: str) -> dict[str, Any]:
