@@ -7,15 +7,19 @@ and examples/northwind.ttl from the CSV sheets in examples/northwind/.
 from __future__ import annotations
 
 import csv
+import gc
 from pathlib import Path
 
 from rdflib import Graph
+from typer.testing import CliRunner
 
 from aims_graph import resources
 from aims_graph.catalog.build import build_catalog
 from aims_graph.catalog.frameworks import FRAMEWORKS
 from aims_graph.catalog.items import Item, ItemIndex
+from aims_graph.cli import app
 from aims_graph.orgdata import import_files
+from aims_graph.orgdata.registry import OrgRegistry
 from aims_graph.orgdata.templates import workbook_xlsx
 from aims_graph.store import OxigraphStore, Store
 from aims_graph.store.graphs import refresh_standards_view
@@ -141,3 +145,24 @@ def copy_of(store: Store) -> OxigraphStore:
     copy = OxigraphStore()
     copy.native.bulk_extend(store.native)
     return copy
+
+
+def disk_copy_with_org(store: Store, path: Path, org_id: str, name: str) -> Path:
+    """An on-disk copy of a built store at ``path`` with one organisation registered (for the
+    CLI's tests, which open the store themselves); returns ``path``."""
+    assert isinstance(store, OxigraphStore)
+    disk = OxigraphStore(path)
+    disk.native.bulk_extend(store.native)
+    OrgRegistry(disk).create(org_id, name)
+    disk.close()
+    return path
+
+
+def cli_run(runner: CliRunner, *args: str) -> tuple[int, str, str]:
+    """``aims-graph ARGS`` in-process: exit code, stdout, stderr."""
+    result = runner.invoke(app, list(args))
+    out = (result.exit_code, result.stdout, result.stderr)
+    # The store closes when its last reference goes, and a failed run's traceback holds one.
+    del result
+    gc.collect()
+    return out

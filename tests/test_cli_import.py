@@ -9,12 +9,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.orgdata_support import cli_run, disk_copy_with_org
 from typer.testing import CliRunner
 
 from aims_graph.build.imports import FRAMEWORKS_DIR
-from aims_graph.cli import app
 from aims_graph.orgdata.model import org_catalog_graphs_prefix
-from aims_graph.orgdata.registry import OrgRegistry
 from aims_graph.store import OxigraphStore, Store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "org-controls"
@@ -24,13 +23,8 @@ MAPPINGS = FIXTURES / "acme-controls--iso42001-2023.sssom.tsv"
 
 @pytest.fixture(scope="module")
 def store_path(built_store: Store, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    assert isinstance(built_store, OxigraphStore)
     path = tmp_path_factory.mktemp("cli-import") / "store"
-    disk = OxigraphStore(path)
-    disk.native.bulk_extend(built_store.native)
-    OrgRegistry(disk).create("acme", "Acme Test Organisation")
-    disk.close()
-    return path
+    return disk_copy_with_org(built_store, path, "acme", "Acme Test Organisation")
 
 
 @pytest.fixture
@@ -41,11 +35,7 @@ def runner(store_path: Path) -> Iterator[CliRunner]:
 
 
 def cli(runner: CliRunner, *args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, ["import", *args])
-    out = (result.exit_code, result.stdout, result.stderr)
-    del result  # the store closes with its last reference; a traceback holds one
-    gc.collect()
-    return out
+    return cli_run(runner, "import", *args)
 
 
 def own_graphs(store_path: Path) -> list[str]:
@@ -108,7 +98,8 @@ def test_public_import_add_list_remove(runner: CliRunner, store_path: Path) -> N
     code, out, err = cli(runner, "framework", str(CONTROLS), "--id", "acme-open-2026", "--add")
     assert code == 0, err
     assert json.loads(out)["counts"]["items"] == 7
-    assert (store_path.parent / "store").exists()
+    catalog = store_path.parent / "imports" / FRAMEWORKS_DIR / "acme-open-2026.ttl"
+    assert catalog.is_file()
     code, out, _ = cli(runner, "list")
     assert [f["id"] for f in json.loads(out)["frameworks"]] == ["acme-open-2026"]
     code, _, err = cli(runner, "framework", str(CONTROLS), "--id", "acme-open-2026", "--add")
@@ -117,4 +108,4 @@ def test_public_import_add_list_remove(runner: CliRunner, store_path: Path) -> N
     assert code == 0, err
     code, out, _ = cli(runner, "list")
     assert json.loads(out)["frameworks"] == []
-    assert not list(store_path.parent.rglob(f"{FRAMEWORKS_DIR}/acme-open-2026.ttl"))
+    assert not catalog.exists()

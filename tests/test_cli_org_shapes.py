@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
+from tests.orgdata_support import cli_run, disk_copy_with_org
 from typer.testing import CliRunner
 
 from aims_graph.cli import app
 from aims_graph.orgdata.model import org_shapes_graph_iri
-from aims_graph.orgdata.registry import OrgRegistry
 from aims_graph.store import OxigraphStore, Store
 
 POLICY = Path(__file__).resolve().parents[1] / "examples" / "org" / "policy-shapes.ttl"
@@ -21,13 +21,8 @@ POLICY = Path(__file__).resolve().parents[1] / "examples" / "org" / "policy-shap
 
 @pytest.fixture(scope="module")
 def store_path(built_store: Store, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    assert isinstance(built_store, OxigraphStore)
     path = tmp_path_factory.mktemp("cli-shapes") / "store"
-    disk = OxigraphStore(path)
-    disk.native.bulk_extend(built_store.native)
-    OrgRegistry(disk).create("northwind", "Northwind Lending")
-    disk.close()
-    return path
+    return disk_copy_with_org(built_store, path, "northwind", "Northwind Lending")
 
 
 @pytest.fixture
@@ -38,12 +33,7 @@ def runner(store_path: Path) -> Iterator[CliRunner]:
 
 
 def cli(runner: CliRunner, *args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, ["org", "shapes", *args])
-    out = (result.exit_code, result.stdout, result.stderr)
-    # The store closes when its last reference goes, and a failed run's traceback holds one.
-    del result
-    gc.collect()
-    return out
+    return cli_run(runner, "org", "shapes", *args)
 
 
 def shapes_in(store_path: Path) -> bool:
