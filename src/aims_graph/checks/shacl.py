@@ -6,7 +6,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyshacl import validate
 from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
@@ -101,6 +100,9 @@ def validate_shapes(
     data: Graph | Dataset, shapes_file: Path, *, ont_graph: Graph | None = None
 ) -> ShaclReport:
     """Validate data against a SHACL shapes file; the vocabulary supplies the class hierarchy."""
+    # pyshacl brings rdflib's SPARQL engine: 0.1-0.15 s a server start need not pay.
+    from pyshacl import validate
+
     started = time.perf_counter()
     graph = _as_graph(data)
     shapes = Graph()

@@ -8,13 +8,13 @@ its mappings in one document.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
@@ -359,12 +359,17 @@ def _natural(text: str) -> tuple[tuple[int, int | str], ...]:
 _CHUNKS: Final = re.compile(r"\d+|\D+")
 
 
-_ENV: Final = Environment(
-    loader=FileSystemLoader(Path(__file__).with_name("templates")),
-    autoescape=select_autoescape(default=True, default_for_string=True),
-)
+@functools.cache
+def _templates() -> Any:
+    """The page templates, loaded when a page is first rendered (jinja2 is not a start cost)."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    return Environment(
+        loader=FileSystemLoader(Path(__file__).with_name("templates")),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+    )
 
 
 def render_html(desc: Description) -> str:
     """The description as a small, escaped HTML page."""
-    return _ENV.get_template("item.html").render(p=build_page(desc))
+    return str(_templates().get_template("item.html").render(p=build_page(desc)))

@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-import yaml
-
 from aims_graph.mappings.relations import MODIFIER, SKOS_BRIDGE, Relation
 from aims_graph.mappings.review import (
     NO_RELATIONSHIP,
@@ -197,6 +195,8 @@ def _read_metadata(
     if not meta_lines:
         issues.append(MappingIssue(where, 1, "no metadata block (YAML lines starting with '#')"))
         return {}
+    import yaml  # only reading a mapping file needs it, not serving one
+
     try:
         loaded = yaml.safe_load("\n".join(text for _, text in meta_lines))
     except yaml.YAMLError as exc:

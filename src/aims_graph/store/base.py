@@ -74,6 +74,10 @@ class ReadOnlyStoreError(StoreError):
     """A write to a store this process opened read-only (one of several server workers)."""
 
 
+class QueryTimeLimitError(StoreError):
+    """A query ran past the time limit (in a killed worker or on a remote server)."""
+
+
 class QuerySyntaxError(StoreError):
     """The SPARQL text does not parse."""
 

@@ -26,7 +26,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from aims_graph.store.base import QuerySyntaxError, StoreError
+from aims_graph.store.base import QuerySyntaxError, QueryTimeLimitError, StoreError
 from aims_graph.store.oxigraph import OxigraphStore
 from aims_graph.store.results import (
     GRAPH_MEDIA_TYPES,
@@ -40,7 +40,7 @@ from aims_graph.store.results import (
 LOAD_TIMEOUT_S = 300.0
 
 
-class QueryTimeoutError(StoreError):
+class QueryTimeoutError(QueryTimeLimitError):
     """A query ran past the time limit (its worker was killed)."""
 
 

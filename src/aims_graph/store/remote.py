@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 import httpx
 
 from aims_graph.config import Settings
-from aims_graph.store.base import QuerySyntaxError, Row, StoreError, Term
+from aims_graph.store.base import QuerySyntaxError, QueryTimeLimitError, Row, StoreError, Term
 from aims_graph.store.binding import bind_values
 from aims_graph.store.dialects import (
     STANDARD,
@@ -382,5 +382,5 @@ def _rejected_data(message: str) -> bool:
     )
 
 
-class RemoteTimeoutError(StoreError):
+class RemoteTimeoutError(QueryTimeLimitError):
     """The SPARQL server did not answer within the time limit."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -12,20 +13,22 @@ from aims_graph.api.sparql.dataset import Dataset, PublicGraphs
 from aims_graph.config import Settings
 from aims_graph.service import Graph
 from aims_graph.store import OxigraphStore, QuerySyntaxError, StoreError
+from aims_graph.store.base import QueryTimeLimitError
 from aims_graph.store.graphs import VIEW_GRAPH
 from aims_graph.store.query_pool import (
     GRAPH_MEDIA_TYPES,
     PoolBusyError,
     QueryPool,
     QueryRequest,
-    QueryTimeoutError,
     QueryValueError,
     RowCapError,
     render_result,
     render_triples,
 )
-from aims_graph.store.remote import RemoteSparqlStore, RemoteTimeoutError
 from aims_graph.store.result_cache import ResultCache
+
+if TYPE_CHECKING:
+    from aims_graph.store.remote import RemoteSparqlStore
 
 
 class SparqlEndpoint:
@@ -94,6 +97,9 @@ class SparqlEndpoint:
             body, version = self._get_pool(store).run_versioned(request)
             self.cache.put((query, media_type, dataset, base_iri), version, body)
             return body
+        # Only a remote store brings its HTTP client in (the embedded case never pays for it).
+        from aims_graph.store.remote import RemoteSparqlStore
+
         if isinstance(store, RemoteSparqlStore):
             if base_iri is not None:
                 # The protocol has no base parameter: a leading BASE (which a BASE of the
@@ -159,7 +165,7 @@ def store_problem(exc: StoreError, settings: Settings) -> ProblemError:
             limit="max_rows",
             value=settings.max_rows,
         )
-    if isinstance(exc, QueryTimeoutError | RemoteTimeoutError):
+    if isinstance(exc, QueryTimeLimitError):
         return ProblemError(
             503,
             "query-timeout",
