@@ -46,7 +46,9 @@ from aims_graph.config import Settings
 from aims_graph.mappings.crosswalk import MappingService
 from aims_graph.namespaces import scheme_iri
 from aims_graph.service import Graph
-from aims_graph.store import Store
+from aims_graph.store import OxigraphStore, Store
+from aims_graph.store.select_snapshot import SelectSnapshot
+from aims_graph.views import ViewIndex
 
 GOLDEN = Path(__file__).parent / "golden" / "hot_routes.json"
 UPDATE = os.environ.get("AIMS_GRAPH_UPDATE_GOLDEN", "") not in ("", "0")
@@ -242,13 +244,36 @@ def register(client: httpx.Client, org_id: str, data: bytes | None, content_type
     return key
 
 
-@pytest.fixture(scope="module")
-def real(built_store: Store) -> Iterator[httpx.Client]:
+@pytest.fixture(
+    scope="module",
+    params=[
+        # A restart's indexes come from the snapshot of SELECT answers beside the store.
+        "on disk, indexes from the snapshot",
+        pytest.param("in memory, indexes from the store", marks=pytest.mark.slow),
+    ],
+)
+def real(
+    built_store: Store, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[httpx.Client]:
     """The app on a writable copy of the real graph (the example organisation is stored in it)."""
-    store = copy_of(built_store)
-    graph = Graph(store, Settings(store="memory:"), loader.BuildReport())
+    if request.param.startswith("in memory"):
+        store: Store = copy_of(built_store)
+        graph = Graph(store, Settings(store="memory:"), loader.BuildReport())
+    else:
+        assert isinstance(built_store, OxigraphStore)
+        path = tmp_path_factory.mktemp("golden") / "store"
+        store = OxigraphStore(path)
+        store.native.bulk_extend(built_store.native)
+        settings = Settings(store=f"oxigraph:{path}")
+        _ = ViewIndex(Graph(store, settings, loader.BuildReport())).svc  # writes the snapshot
+        graph = Graph(store, settings, loader.BuildReport())
+        reads = graph.index_reads()
+        assert isinstance(reads, SelectSnapshot) and reads.answered == 4
     with uvicorn_server(create_app(graph)) as base, httpx.Client(base_url=base, timeout=120) as c:
         yield c
+    if isinstance(graph.index_reads(), SelectSnapshot):
+        # Every index the routes needed was answered by the snapshot: nothing was asked anew.
+        assert graph.index_reads().answered == 4
     store.close()
 
 

@@ -13,9 +13,11 @@ from typing import Any, Final, TypeVar
 
 from aims_graph.catalog.frameworks import BY_SLUG, FrameworkEdition, editions, framework
 from aims_graph.catalog.items import Item, ItemResolutionError, natural_key
+from aims_graph.catalog.stats import framework_stats
 from aims_graph.mappings.crosswalk import MappingService
 from aims_graph.namespaces import AIMS
-from aims_graph.service import Graph
+from aims_graph.service import Graph, collector_paused
+from aims_graph.store import Store
 from aims_graph.views.errors import AmbiguousItemError, NotFoundError
 
 T = TypeVar("T")
@@ -73,8 +75,11 @@ class ViewIndex:
         """The mapping service, with the indexes rebuilt when it changed."""
         svc = self.graph.mappings
         if svc is not self._built_for:
-            self._details = _details(self.graph, svc)
-            self._stats = {s.edition: s.counts for s in self.graph.stats()}
+            with collector_paused():
+                reads = self.graph.index_reads()
+                self._details = _details(reads, svc)
+                self._stats = {s.edition: s.counts for s in framework_stats(reads)}
+            self.graph.save_index_reads(release=True)
             self._cache = {}
             self._built_for = svc
         return svc
@@ -125,10 +130,10 @@ class ViewIndex:
             raise NotFoundError(message, "item", close) from None
 
 
-def _details(graph: Graph, svc: MappingService) -> ItemDetails:
+def _details(store: Store, svc: MappingService) -> ItemDetails:
     d = ItemDetails()
     items = svc.items.items
-    for row in graph.store.select(_DETAILS_QUERY):
+    for row in store.select(_DETAILS_QUERY):
         iri = row["i"].value
         if iri not in items:
             continue
