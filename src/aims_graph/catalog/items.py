@@ -108,7 +108,9 @@ class ItemIndex:
                 if "type" not in rec or kind < rec["type"]:
                     rec["type"] = kind
         index = cls()
-        for iri, rec in found.items():
+        # In tree order, not the store's row order (which differs between backends and with
+        # them every answer listing an edition's items).
+        for iri, rec in sorted(found.items(), key=lambda kv: (natural_key(kv[0]), kv[0])):
             if "edition" not in rec:
                 continue
             edition = rec["edition"]
