@@ -7,8 +7,6 @@ import io
 from collections.abc import Iterable
 from typing import Any, TextIO
 
-import yaml
-
 from aims_graph.mappings.relations import MODIFIER, SKOS_BRIDGE
 from aims_graph.mappings.review import (
     NO_RELATIONSHIP,
@@ -76,6 +74,8 @@ def write_sssom(
     place by line number (after the mappings when they have none).
     """
     cmap: dict[str, str] = dict(metadata.get("curie_map") or {})
+    import yaml  # only writing a mapping file needs it, not a server start
+
     block = yaml.safe_dump(metadata, sort_keys=False, allow_unicode=True, width=10_000)
     for line in block.splitlines():
         out.write(f"#{line}\n")
