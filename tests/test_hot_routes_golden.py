@@ -265,7 +265,7 @@ def real(
         store = OxigraphStore(path)
         store.native.bulk_extend(built_store.native)
         settings = Settings(store=f"oxigraph:{path}")
-        _ = ViewIndex(Graph(store, settings, loader.BuildReport())).svc  # writes the snapshot
+        _ = ViewIndex(Graph(store, settings, loader.BuildReport())).details  # the snapshot
         graph = Graph(store, settings, loader.BuildReport())
         reads = graph.index_reads()
         assert isinstance(reads, SelectSnapshot) and reads.answered == 4

@@ -21,6 +21,9 @@ from aims_graph.views import ViewIndex
 
 def _warm(views: ViewIndex) -> None:
     try:
+        # What a crosswalk needs first, then what pages need, then the chains (the slowest).
+        _ = views.svc
+        _ = views.details
         views.svc.graph.derived()
     except Exception:  # the first request reports the same error, with its problem JSON
         return

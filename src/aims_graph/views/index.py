@@ -65,35 +65,42 @@ class ViewIndex:
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
         self._built_for: MappingService | None = None
-        self._details = ItemDetails()
-        self._stats: dict[str, dict[str, int]] = {}
+        #: Details and counts, with the mapping service they were built for.
+        self._facts: tuple[MappingService, ItemDetails, dict[str, dict[str, int]]] | None = None
         self._cache: dict[str, Any] = {}
         self._lasting: dict[str, Any] = {}
 
     @property
     def svc(self) -> MappingService:
-        """The mapping service, with the indexes rebuilt when it changed."""
+        """The mapping service; a new one (after a build) clears the per-build cache."""
         svc = self.graph.mappings
         if svc is not self._built_for:
-            with collector_paused():
-                reads = self.graph.index_reads()
-                self._details = _details(reads, svc)
-                self._stats = {s.edition: s.counts for s in framework_stats(reads)}
-            self.graph.save_index_reads(release=True)
             self._cache = {}
             self._built_for = svc
         return svc
 
+    def _built_facts(self) -> tuple[ItemDetails, dict[str, dict[str, int]]]:
+        # Apart from the mapping service: a crosswalk needs neither, so a restart's first
+        # crosswalk does not wait for them.
+        svc = self.svc
+        facts = self._facts
+        if facts is None or facts[0] is not svc:
+            with collector_paused():
+                reads = self.graph.index_reads()
+                details = _details(reads, svc)
+                stats = {s.edition: s.counts for s in framework_stats(reads)}
+            self.graph.save_index_reads(release=True)
+            facts = self._facts = (svc, details, stats)
+        return facts[1], facts[2]
+
     @property
     def details(self) -> ItemDetails:
         """Summaries, sources, parents, children and tree order of every item."""
-        _ = self.svc
-        return self._details
+        return self._built_facts()[0]
 
     def counts(self, edition: str) -> dict[str, int]:
         """Items of an edition by kind."""
-        _ = self.svc
-        return self._stats.get(edition, {})
+        return self._built_facts()[1].get(edition, {})
 
     def cached(self, key: str, build: Callable[[], T], *, per_build: bool = True) -> T:
         """A value built once per build of the graph (or once at all, ``per_build=False``)."""
