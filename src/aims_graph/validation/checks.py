@@ -23,6 +23,9 @@ class CompiledCheck:
     #: False when the check may read further than one link from its focus node (so an
     #: incremental re-check of an append's neighbourhood is not enough).
     local: bool = True
+    #: The query to restrict to a few focus nodes, when it differs from ``query``: one planned
+    #: for every focus node may start from data that a handful of focus nodes do not need.
+    focus_query: str | None = None
 
 
 def sparql_path(g: Graph, path: Node) -> str:

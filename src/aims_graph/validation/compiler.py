@@ -119,8 +119,11 @@ def _sparql_check(g: Graph, rule: URIRef, constraint: Node, target: str) -> Comp
     query = query[: m.end()] + f"\n  {target}\n" + query[m.end() :]
     prefixes = _prefixes(g, constraint)
     # Oxigraph leaves EXISTS bodies unordered and hash-joined, which is quadratic at scale.
-    query = rewrite_exists(f"{prefixes}\n{query}")
-    return CompiledCheck(str(rule), "SPARQLConstraintComponent", None, query)
+    full = rewrite_exists(f"{prefixes}\n{query}")
+    few = rewrite_exists(f"{prefixes}\n{query}", hoist=False)
+    return CompiledCheck(
+        str(rule), "SPARQLConstraintComponent", None, full, focus_query=None if few == full else few
+    )
 
 
 def _value_checks(
@@ -234,12 +237,13 @@ def compile_shape(
 
 def restrict_to(check: CompiledCheck, focus: Iterable[str]) -> CompiledCheck:
     """The same check on the given focus nodes (IRIs) only."""
-    m = _OUTER_WHERE.search(check.query)
+    text = check.query if check.focus_query is None else check.focus_query
+    m = _OUTER_WHERE.search(text)
     if m is None:
         raise UnsupportedShapeError(f"a check of {check.shape} has no WHERE clause")
     values = " ".join(f"<{iri}>" for iri in sorted(focus))
     # Joined with the whole outer group, the VALUES block keeps only these nodes as ?this.
-    query = f"{check.query[: m.end()]}\n  VALUES ?this {{ {values} }}{check.query[m.end() :]}"
+    query = f"{text[: m.end()]}\n  VALUES ?this {{ {values} }}{text[m.end() :]}"
     return CompiledCheck(check.shape, check.component, check.path, query, check.local)
 
 

@@ -25,7 +25,6 @@ from aims_graph.validation.report import (
     ValidationReport,
     findings_from_raw,
     pick_labels,
-    raw_key,
 )
 
 #: Threads running checks at once (Oxigraph releases the GIL while it evaluates).
@@ -90,6 +89,10 @@ def new_store(ctx: ValidationContext, data: bytes) -> ox.Store:
     return store
 
 
+#: A raw result as plain text (shape, focus, path, value): cheap to hash, sort and compare.
+_Row = tuple[str, str, str | None, str | None]
+
+
 def _fast_on_store(
     store: ox.Store,
     ctx: ValidationContext,
@@ -99,14 +102,20 @@ def _fast_on_store(
     """Run the checks (on the given focus nodes only, if any) and read the labels."""
     if focus is not None:
         checks = [restrict_to(c, focus) for c in checks]
-    out: set[RawResult] = set()
+    out: set[_Row] = set()
     # Oxigraph evaluates a query without holding the GIL, so the checks run side by side.
     with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
         for found in pool.map(lambda c: _run_check(store, c), checks):
             out |= found
-    nodes = None if focus is None else {r.focus for r in out}
+    nodes = None if focus is None else {r[1] for r in out}
     labels = _store_labels(store, ctx, nodes)
-    return _FastRun(sorted(out, key=raw_key), labels, _count(store, ctx))
+    # Tuples sort and deduplicate in C; the result objects are made once, in their final order.
+    ordered = sorted(out, key=_row_key)
+    return _FastRun([RawResult(*r) for r in ordered], labels, _count(store, ctx))
+
+
+def _row_key(r: _Row) -> tuple[str, str, str, str]:
+    return (r[0], r[1], r[2] or "", r[3] or "")
 
 
 def _count(store: ox.Store, ctx: ValidationContext) -> int:
@@ -118,15 +127,102 @@ def _store_labels(
 ) -> dict[str, str]:
     """The label the organisation data gives each IRI (of ``nodes`` only, if given)."""
     only = "" if nodes is None else "VALUES ?s { " + " ".join(f"<{n}>" for n in nodes) + " }"
-    solutions = store.query(LABELS_QUERY.replace("%ONLY%", only))
-    assert isinstance(solutions, ox.QuerySolutions)
-    rows = ((s["s"].value, s["p"].value, s["o"].value) for s in solutions)
+    query = LABELS_QUERY.replace("%ONLY%", only)
+    rows = _label_rows(store, query)
     # The catalogs share the store; their labels are not the organisation's (see _label).
     return pick_labels(row for row in rows if row not in ctx.catalog_labels)
 
 
-def _run_check(store: ox.Store, check: CompiledCheck) -> set[RawResult]:
-    found: set[RawResult] = set()
+def _label_rows(store: ox.Store, query: str) -> list[tuple[str, str, str]]:
+    """(subject, predicate, lexical form) of every label, read from TSV when that is exact."""
+    solutions = store.query(query)
+    assert isinstance(solutions, ox.QuerySolutions)
+    table = _tsv(solutions)
+    if table is not None:
+        cols, lines = table
+        at = [cols.index(v) for v in ("s", "p", "o")]
+        out: list[tuple[str, str, str]] = []
+        for line in lines:
+            cells = line.split("\t")
+            s, p, o = (cells[i] for i in at)
+            if s[:1] != "<" or p[:1] != "<" or o[:1] != '"':
+                break  # a blank node or a bare number: read the terms themselves
+            out.append((s[1:-1], p[1:-1], o[1 : o.rindex('"')]))
+        else:
+            return out
+    solutions = store.query(query)
+    assert isinstance(solutions, ox.QuerySolutions)
+    return [(s["s"].value, s["p"].value, s["o"].value) for s in solutions]
+
+
+def _tsv(solutions: ox.QuerySolutions) -> tuple[list[str], list[str]] | None:
+    """The variables and lines of a result as TSV, or None when a cell may be escaped."""
+    # Serialised in one call, the whole result is made without the GIL and without a Python
+    # object per term, which at a million triples was most of the Python time.
+    data = solutions.serialize(format=ox.QueryResultsFormat.TSV)
+    assert isinstance(data, bytes)
+    text = data.decode("utf-8")
+    if "\\" in text:
+        return None  # an escaped character: only the terms say what the text is
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    if not lines:
+        return None
+    return [v[1:] for v in lines[0].split("\t")], lines[1:]
+
+
+class _UnsureCellError(Exception):
+    """A TSV cell whose term text cannot be told from the cell alone (a number, a boolean)."""
+
+
+def _cell_text(cell: str) -> str | None:
+    """A TSV cell as :func:`term_text` writes the term, None when unbound."""
+    first = cell[:1]
+    if first == "<":
+        return cell[1:-1]
+    if first == '"':
+        # Unescaped, Oxigraph writes a literal exactly as term_text does: "v", "v"@l, "v"^^<d>.
+        return cell
+    if first == "_":
+        return "_:b"
+    if not cell:
+        return None
+    raise _UnsureCellError(cell)
+
+
+def _run_check(store: ox.Store, check: CompiledCheck) -> set[_Row]:
+    result = store.query(check.query)
+    assert isinstance(result, ox.QuerySolutions)
+    table = _tsv(result)
+    if table is None:
+        return _run_check_terms(store, check)
+    cols, lines = table
+    this_at = cols.index("this") if "this" in cols else None
+    if this_at is None:
+        return set()
+    value_at = cols.index("value") if "value" in cols else None
+    sparql = check.component == "SPARQLConstraintComponent"
+    path = None if sparql else check.path
+    found: set[_Row] = set()
+    try:
+        for line in lines:
+            cells = line.split("\t")
+            this = _cell_text(cells[this_at])
+            if this is None:
+                continue
+            value = None if value_at is None else _cell_text(cells[value_at])
+            if sparql and value is None:
+                value = this
+            found.add((check.shape, this, path, value))
+    except _UnsureCellError:
+        return _run_check_terms(store, check)
+    return found
+
+
+def _run_check_terms(store: ox.Store, check: CompiledCheck) -> set[_Row]:
+    """The results of a check read term by term (exact for any term, and slower)."""
+    found: set[_Row] = set()
     result = store.query(check.query)
     names = {v.value for v in result.variables}  # type: ignore[union-attr]
     for sol in result:  # type: ignore[union-attr]
@@ -135,11 +231,11 @@ def _run_check(store: ox.Store, check: CompiledCheck) -> set[RawResult]:
             continue
         if check.component == "SPARQLConstraintComponent":
             value = sol["value"] if "value" in names and sol["value"] is not None else this
-            found.add(RawResult(check.shape, term_text(this), None, term_text(value)))
+            found.add((check.shape, term_text(this), None, term_text(value)))
         elif "value" in names and sol["value"] is not None:
-            found.add(RawResult(check.shape, term_text(this), check.path, term_text(sol["value"])))
+            found.add((check.shape, term_text(this), check.path, term_text(sol["value"])))
         else:
-            found.add(RawResult(check.shape, term_text(this), check.path, None))
+            found.add((check.shape, term_text(this), check.path, None))
     return found
 
 

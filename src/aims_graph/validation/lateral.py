@@ -39,6 +39,8 @@ from aims_graph.validation.lateral_parse import (
     Verbatim,
 )
 
+_VAR = re.compile(r"[?$](\w+)")
+
 # ---- rewriting -----------------------------------------------------------------------------------
 
 
@@ -175,8 +177,87 @@ class _Writer:
         )
 
 
-def rewrite_exists(query: str) -> str:
-    """``query`` with its EXISTS bodies chained by LATERAL, or unchanged if it cannot parse it."""
+def _mentioned(m: Member | Expr) -> set[str]:
+    """Every variable a member names anywhere, EXISTS bodies and expressions included."""
+    if isinstance(m, Triple):
+        return m.variables()
+    if isinstance(m, Group):
+        return set().union(*(_mentioned(x) for x in m.members)) if m.members else set()
+    if isinstance(m, Union):
+        return set().union(*(_mentioned(b) for b in m.branches))
+    if isinstance(m, Keyed):
+        return _mentioned(m.group)
+    if isinstance(m, Filter | Bind):
+        return _mentioned(m.expr)
+    if isinstance(m, Expr):
+        out: set[str] = set()
+        for piece in m.pieces:
+            out |= set(_VAR.findall(piece)) if isinstance(piece, str) else _mentioned(piece)
+        return out
+    return set(m.variables)
+
+
+def hoist_independent(body: Group) -> Group:
+    """``body`` with the patterns that share no variable with the focus node evaluated first.
+
+    A constraint often joins the focus node's data with a few catalog records (an obligation's
+    applicability records) and filters the records alone. Oxigraph joins the records to every
+    focus node before it filters them, and evaluates those filters once per focus node; grouped
+    on their own, the records and their filters are evaluated once. Joins commute, so a set of
+    patterns may move to the front when no OPTIONAL, BIND, MINUS, VALUES or sub-query before
+    them names their variables; a FILTER goes with them when it names no variable of the rest.
+    """
+    members = list(_flatten(body))
+    filters = [m for m in members if isinstance(m, Filter)]
+    rest = [m for m in members if not isinstance(m, Filter)]
+    movable = [isinstance(m, Triple | Group | Union) for m in rest]
+    names = [_mentioned(m) for m in rest]
+    # Connected parts of the joined patterns: patterns sharing a variable stay together.
+    part = list(range(len(rest)))
+
+    def root(i: int) -> int:
+        while part[i] != i:
+            i = part[i]
+        return i
+
+    for i in range(len(rest)):
+        for j in range(i):
+            if movable[i] and movable[j] and names[i] & names[j]:
+                part[root(i)] = root(j)
+    hoisted: set[int] = set()
+    for r in {root(i) for i in range(len(rest)) if movable[i]}:
+        chosen = [i for i in range(len(rest)) if movable[i] and root(i) == r]
+        own = set().union(*(names[i] for i in chosen))
+        if "this" in own or not own:
+            continue
+        # Moving a pattern before an operator is safe only when the operator cannot see it.
+        crossed = set().union(
+            *(names[k] for i in chosen for k in range(i) if not movable[k]), set()
+        )
+        if own & crossed:
+            continue
+        hoisted |= set(chosen)
+    if not hoisted:
+        return body
+    kept = [m for i, m in enumerate(rest) if i not in hoisted]
+    outside = set().union(*(_mentioned(m) for m in kept), set())
+    inside = set().union(*(names[i] for i in hoisted))
+    front = [f for f in filters if _mentioned(f) & inside and not _mentioned(f) & outside]
+    group = Group([rest[i] for i in sorted(hoisted)] + list(front))
+    later = [f for f in filters if f not in front]
+    if any(inside & _mentioned(m) for m in kept):
+        return Group([group, *kept, *later])  # an operator reads the records: keep it in sight
+    # In a group of its own the rest is planned on its own too, not interleaved with the records.
+    alone = [f for f in later if not _mentioned(f) & inside]
+    return Group([group, Group([*kept, *alone]), *(f for f in later if f not in alone)])
+
+
+def rewrite_exists(query: str, *, hoist: bool = True) -> str:
+    """``query`` with its EXISTS bodies chained by LATERAL, or unchanged if it cannot parse it.
+
+    With ``hoist``, the patterns independent of the focus node come first (see
+    :func:`hoist_independent`): right for all focus nodes at once, not for a few.
+    """
     if not re.search(r"\bEXISTS\b", query, re.IGNORECASE):
         return query  # nothing to gain: Oxigraph orders the joins outside EXISTS itself
     try:
@@ -193,9 +274,11 @@ def rewrite_exists(query: str) -> str:
             raise UnsupportedError("group did not end where expected")
         head = query[: p.toks[open_at].start]
         tail = query[p.toks[close].end :]
+        if hoist:
+            body = hoist_independent(body)
         return head + _Writer().group(body, set(), lateral=False) + tail
     except (UnsupportedError, RecursionError):
         return query
 
 
-__all__ = ["rewrite_exists"]
+__all__ = ["hoist_independent", "rewrite_exists"]
