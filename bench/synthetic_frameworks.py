@@ -31,9 +31,9 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from aims_graph.build import loader
-from aims_graph.build.sources import Builder, GraphSource, base_sources
+from aims_graph.build.sources import Builder, BuildOutput, GraphSource, base_sources
 from aims_graph.catalog.frameworks import FrameworkEdition, registered
-from aims_graph.mappings.graph import MappingGraph, derived_ntriples
+from aims_graph.mappings.graph import MappingGraph, derived_ntriples_chunks
 from aims_graph.mappings.loading import (
     DERIVED_GRAPH,
     MAPPING_SET_BASE,
@@ -124,16 +124,25 @@ class SyntheticGraph:
         out.append(GraphSource(DERIVED_GRAPH, (), self._derived, depends_on_store=True))
         return out
 
-    def _derived(self, store: Store) -> tuple[bytes, str]:
+    def _derived(self, store: Store) -> BuildOutput:
         """Build the derived-mappings graph as the real build does, measuring it."""
+        return self._measured(store), "application/n-triples"
+
+    def _measured(self, store: Store) -> Iterator[bytes]:
+        # The step streams its output: memory is measured until the loader has taken the last
+        # chunk, time only while the step runs (not while the loader hashes and spools a chunk),
+        # as it was when the step handed over one bytes object.
         with _peak_rss() as peak:
             started = time.perf_counter()
             graph = MappingGraph.from_store(store, max_hops=self.max_hops)
-            data = derived_ntriples(graph)
-            seconds = time.perf_counter() - started
+            seconds = 0.0
+            for chunk in derived_ntriples_chunks(graph):
+                seconds += time.perf_counter() - started
+                yield chunk
+                started = time.perf_counter()
+            seconds += time.perf_counter() - started
         count = sum(len(v) for v in graph.derived().values())
         self.materialisation = Materialisation(seconds, peak(), count, self.max_hops)
-        return data, "application/n-triples"
 
     @contextmanager
     def registered(self) -> Iterator[None]:

@@ -7,14 +7,17 @@ the graphs whose sources changed.
 from __future__ import annotations
 
 import hashlib
+import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import IO
 
 from aims_graph.build.sources import GraphSource, all_sources
 from aims_graph.config import Settings
 from aims_graph.namespaces import AIMS, GRAPH
-from aims_graph.store import Store, Term
+from aims_graph.store import OxigraphStore, Store, Term
 from aims_graph.store.graphs import (
     META_GRAPH,
     add_to_standards_view,
@@ -53,6 +56,35 @@ def _write_digests(store: Store, digests: dict[str, str], built: dict[str, str])
         for g, d in sorted(table.items())
     ]
     store.put_graph(META_GRAPH, "\n".join(lines).encode(), "application/n-triples")
+
+
+#: A chunked builder output larger than this waits in a temporary file rather than in memory.
+SPOOL_IN_MEMORY = 16 * 2**20
+
+
+@contextmanager
+def _spooled(chunks: Iterable[bytes]) -> Iterator[tuple[IO[bytes], str]]:
+    """The chunks in a temporary file, read back from the start, and the sha256 of them all.
+
+    Every chunk is in before the store is touched, so a builder that fails halfway changes
+    nothing, as one returning ``bytes`` would; the digest decides whether to load at all.
+    """
+    h = hashlib.sha256()
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY) as f:
+        for chunk in chunks:
+            h.update(chunk)
+            f.write(chunk)
+        f.seek(0)
+        yield f, h.hexdigest()
+
+
+def _put_stream(store: Store, graph: str, stream: IO[bytes], media_type: str, *, new: bool) -> bool:
+    """Replace a graph from a spooled output; True when the standards view got it too."""
+    if isinstance(store, OxigraphStore):
+        store.load_graph_stream(graph, stream, media_type, also_default=new)
+        return new
+    store.put_graph(graph, stream.read(), media_type)  # a remote store takes a request body
+    return False
 
 
 def build(
@@ -106,6 +138,21 @@ def build(
             add_to_standards_view(store, view_sources(pending))
             pending = []
         data, media_type = src.build(store)
+        if not isinstance(data, bytes):
+            with _spooled(data) as (stream, data_digest):
+                if src.depends_on_store:
+                    built[src.graph] = data_digest
+                    if src.graph in present and old_built.get(src.graph) == data_digest:
+                        report.cached.append(src.graph)  # recomputed, and the same as stored
+                        continue
+                if src.graph in present:
+                    _put_stream(store, src.graph, stream, media_type, new=False)
+                    stale.append(src.graph)
+                elif not _put_stream(store, src.graph, stream, media_type, new=True):
+                    pending.append(src.graph)
+            report.loaded.append(src.graph)
+            changed_any = True
+            continue
         if src.depends_on_store:
             built[src.graph] = hashlib.sha256(data).hexdigest()
             if src.graph in present and old_built.get(src.graph) == built[src.graph]:

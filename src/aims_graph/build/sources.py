@@ -16,7 +16,7 @@ from aims_graph import resources
 from aims_graph.build.imports import imported_editions, imported_mapping_files
 from aims_graph.catalog.frameworks import FRAMEWORKS, is_shipped
 from aims_graph.config import Settings
-from aims_graph.mappings.graph import MappingGraph, derived_ntriples
+from aims_graph.mappings.graph import MappingGraph, derived_ntriples_chunks
 from aims_graph.mappings.loading import (
     DERIVED_GRAPH,
     known_item_iris,
@@ -30,7 +30,9 @@ from aims_graph.store import Store
 #: Bump when the way files become triples changes, so every cached store is rebuilt.
 LOADER_VERSION = "1"
 
-Builder = Callable[[Store], tuple[bytes, str]]
+#: A graph's data, whole or as chunks to stream (too large to hold at once), and its media type.
+BuildOutput = tuple[bytes | Iterable[bytes], str]
+Builder = Callable[[Store], BuildOutput]
 
 
 @dataclass(frozen=True)
@@ -118,9 +120,10 @@ class DerivedSource(GraphSource):
 
 
 def _derived_builder(max_hops: int) -> Builder:
-    def build(store: Store) -> tuple[bytes, str]:
+    def build(store: Store) -> BuildOutput:
+        # In chunks: at 200 frameworks the document is 467 MB.
         graph = MappingGraph.from_store(store, max_hops=max_hops)
-        return derived_ntriples(graph), "application/n-triples"
+        return derived_ntriples_chunks(graph), "application/n-triples"
 
     return build
 
