@@ -3,7 +3,8 @@
 Layers, lowest first (docs/architecture.md draws them). A module may import its own package and
 any package of a lower or the same layer, never one above:
 
-    0  config, namespaces, resources, xlsx      settings, IRIs, packaged files
+    0  config, namespaces, resources, runtime,  settings, IRIs, packaged files, the GC
+       xlsx
     1  store                                    the RDF store behind one interface
     2  catalog                                  editions, items, catalog building
     3  mappings, queries, validation            mapping sets and relations, named queries, SHACL
@@ -34,6 +35,7 @@ LAYERS: dict[str, int] = {
     "config": 0,
     "namespaces": 0,
     "resources": 0,
+    "runtime": 0,
     "xlsx": 0,
     "store": 1,
     "catalog": 2,

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from aims_graph import __version__
@@ -16,6 +14,7 @@ from aims_graph.catalog.stats import FrameworkStats, framework_stats
 from aims_graph.config import Settings
 from aims_graph.mappings.crosswalk import MappingService
 from aims_graph.namespaces import AIMS
+from aims_graph.runtime import collector_paused
 from aims_graph.store import Store, StoreError, open_store
 from aims_graph.store.graphs import standards_view_present
 from aims_graph.store.select_snapshot import SelectSnapshot, snapshot_path
@@ -94,22 +93,6 @@ class Graph:
     def close(self) -> None:
         """Release the store."""
         self.store.close()
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection inside: for building indexes of ~10^5 lasting objects.
-
-    Each collection the allocations would trigger walks every object made so far, none of
-    which is garbage: a fifth of an index build's time.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _key(store: Store) -> str:

@@ -16,7 +16,8 @@ from aims_graph.catalog.items import Item, ItemResolutionError, natural_key
 from aims_graph.catalog.stats import framework_stats
 from aims_graph.mappings.crosswalk import MappingService
 from aims_graph.namespaces import AIMS
-from aims_graph.service import Graph, collector_paused
+from aims_graph.runtime import collector_paused
+from aims_graph.service import Graph
 from aims_graph.store import Store
 from aims_graph.views.errors import AmbiguousItemError, NotFoundError
 
