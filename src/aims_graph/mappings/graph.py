@@ -9,9 +9,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from operator import attrgetter
-from typing import Final
-
-import networkx as nx
+from typing import TYPE_CHECKING, Final
 
 from aims_graph.catalog.frameworks import edition_rank
 from aims_graph.catalog.items import Item, ItemIndex, edition_of
@@ -34,6 +32,9 @@ from aims_graph.namespaces import (
 )
 from aims_graph.runtime import collector_paused
 from aims_graph.store import OxigraphStore, Store, Term
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 _GRAPH_FILTER: Final = f'FILTER(STRSTARTS(STR(?g), "{GRAPH}mappings/"))'
 _MAPPINGS_QUERY: Final = f"""
@@ -81,6 +82,8 @@ class MappingGraph:
     @cached_property
     def g(self) -> nx.MultiDiGraph:
         """The edges as a networkx MultiDiGraph (built on first use: the derivation needs none)."""
+        import networkx as nx  # not a server start's cost: crosswalks and derivation need none
+
         g: nx.MultiDiGraph = nx.MultiDiGraph()
         for e in self._edges:
             g.add_edge(e.subject, e.object, key=e.mapping, edge=e)
@@ -123,6 +126,8 @@ class MappingGraph:
         if target is not None:
             if target not in self.g or start not in self.g:
                 return
+            import networkx as nx
+
             dist = nx.single_source_shortest_path_length(
                 self.g.reverse(copy=False), target, cutoff=max_hops
             )
