@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import typer
 from rich.console import Console
+from tests.orgdata_support import cli_run
 from typer.testing import CliRunner
 
 from aims_graph.cli import app
@@ -35,8 +36,9 @@ def runner(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CliRunner]:
 
 
 def run(runner: CliRunner, *args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
+    # A failed run's traceback holds the store open until a collection: the next run of the
+    # module would find its lock taken (see cli_run).
+    return cli_run(runner, *args)
 
 
 @pytest.mark.slow  # a whole build to an on-disk store
