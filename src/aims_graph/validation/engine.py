@@ -18,7 +18,7 @@ from typing import Final, Literal
 from rdflib import Graph
 
 from aims_graph.validation.context import CATALOG_EDITIONS, ValidationContext
-from aims_graph.validation.fast import fast_report, gc_paused, new_store, ntriples_of
+from aims_graph.validation.fast import fast_report, new_store, ntriples_of
 from aims_graph.validation.reference import flatten, parse_nt, run_pyshacl, term_text
 from aims_graph.validation.report import (
     EnforcedItem,
@@ -83,7 +83,6 @@ __all__ = [
     "ValidationReport",
     "fast_report",
     "findings_from_raw",
-    "gc_paused",
     "graph_labels",
     "run_pyshacl",
     "term_text",

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import gc
 import os
-import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Final
@@ -16,8 +13,9 @@ from typing import Final
 import pyoxigraph as ox
 from rdflib import Graph
 
+from aims_graph.runtime import collector_paused
 from aims_graph.validation.compiler import CompiledCheck, restrict_to
-from aims_graph.validation.context import ValidationContext
+from aims_graph.validation.context import SUBCLASS, ValidationContext
 from aims_graph.validation.reference import flatten, term_text
 from aims_graph.validation.report import (
     LABELS_QUERY,
@@ -30,38 +28,6 @@ from aims_graph.validation.report import (
 
 #: Threads running checks at once (Oxigraph releases the GIL while it evaluates).
 _WORKERS: Final = max(1, min(4, os.cpu_count() or 1))
-
-
-_gc_lock = threading.Lock()
-
-
-_gc_pausers = 0
-
-
-_gc_was_enabled = True
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while a report's 100,000s of result objects are built.
-
-    They hold no reference cycles, yet each collection while the heap grows walks all of them:
-    at a million triples that was a third of the Python time. Nested and concurrent pauses
-    count; the collector runs again when the last one ends, if it ran before the first.
-    """
-    global _gc_pausers, _gc_was_enabled
-    with _gc_lock:
-        if _gc_pausers == 0:
-            _gc_was_enabled = gc.isenabled()
-            gc.disable()
-        _gc_pausers += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_pausers -= 1
-            if _gc_pausers == 0 and _gc_was_enabled:
-                gc.enable()
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,8 +236,9 @@ def fast_report(
     With ``focus``, only those nodes are checked (the report says so in ``focus``).
     """
     started = time.perf_counter() if started is None else started
-    _bound, checks = ctx.compiled(as_of, law_mode)
-    with gc_paused():
+    own_axioms = sum(1 for _ in store.quads_for_pattern(None, SUBCLASS, None)) > ctx.subclass_axioms
+    _bound, checks = ctx.compiled(as_of, law_mode, data_subclasses=own_axioms)
+    with collector_paused():
         run = _fast_on_store(store, ctx, checks, focus)
         findings = findings_from_raw(run.raw, run.labels, ctx, as_of)
     return ValidationReport(
@@ -287,4 +254,4 @@ def fast_report(
     )
 
 
-__all__ = ["fast_report", "gc_paused", "new_store", "ntriples_of"]
+__all__ = ["fast_report", "new_store", "ntriples_of"]
