@@ -277,3 +277,24 @@ def test_exists_bodies_are_chained_by_lateral() -> None:
     assert rewrite_exists("SELECT ?s WHERE { ?s ?p ?o }") == "SELECT ?s WHERE { ?s ?p ?o }"
     odd = "SELECT ?s WHERE { ?s ?p [ ?q ?o ] FILTER EXISTS { ?s ?p ?x . ?x ?q ?o } }"
     assert rewrite_exists(odd) == odd  # syntax it does not handle is left alone
+
+
+def test_class_targets_follow_the_organisations_own_subclass_axioms(
+    ctx: ValidationContext,
+) -> None:
+    """An organisation's own subclass of aims:AISystem is targeted as SHACL (and pyshacl) say.
+
+    The fast engine expands class targets from the vocabulary's subclass closure; data that adds
+    an axiom of its own is checked with targets that follow rdfs:subClassOf instead.
+    """
+    text = (SAMPLES / "Art12LoggingShape.bad.ttl").read_text()
+    assert "ex:sys a aims:AISystem" in text
+    own = text.replace("ex:sys a aims:AISystem", "ex:sys a ex:ChatSystem") + (
+        "\nex:ChatSystem rdfs:subClassOf aims:AISystem .\n"
+    )
+    org = Graph().parse(data=own, format="turtle")
+    fast = validate(org, as_of=AS_OF, catalogs=ctx, engine="fast")
+    ref = validate(org, as_of=AS_OF, catalogs=ctx, engine="pyshacl")
+    # The system is a focus node of the shapes targeting aims:AISystem (Art. 12 among them).
+    assert any(f.rule == "Art12LoggingShape" and f.node == SAMPLE_NS + "sys" for f in fast.findings)
+    assert set(fast.raw) == set(ref.raw)

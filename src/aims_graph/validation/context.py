@@ -39,6 +39,9 @@ SELECT ?i ?notation ?label ?applies ?obl WHERE {{
 """
 
 
+SUBCLASS: Final = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
+
+
 class ValidationContext:
     """The vocabulary and the catalogs the shapes look into, loaded once for many validations."""
 
@@ -59,7 +62,10 @@ class ValidationContext:
         assert isinstance(labels, ox.QuerySolutions)
         self.catalog_labels = {(s["s"].value, s["p"].value, s["o"].value) for s in labels}
         self.subclasses = _subclass_closure(self.store)
-        self._compiled: dict[tuple[date, str], tuple[Graph, list[CompiledCheck]]] = {}
+        #: rdfs:subClassOf triples of the vocabulary and catalogs: a run's store holding more has
+        #: subclass axioms of the organisation's own, which the closure above does not know.
+        self.subclass_axioms = sum(1 for _ in self.store.quads_for_pattern(None, SUBCLASS, None))
+        self._compiled: dict[tuple[date, str, bool], tuple[Graph, list[CompiledCheck]]] = {}
         self._lock = threading.Lock()
         self.items: dict[str, tuple[str, str]] = {}
         self.records: dict[str, tuple[date, str]] = {}
@@ -88,14 +94,21 @@ class ValidationContext:
         data = b"".join(store.dump_graph(graph_iri(n), "application/n-triples") for n in names)
         return cls(data, shapes)
 
-    def compiled(self, as_of: date, law_mode: str) -> tuple[Graph, list[CompiledCheck]]:
-        """The shapes with their parameters bound, and their checks (kept for a few days)."""
-        key = (as_of, law_mode)
+    def compiled(
+        self, as_of: date, law_mode: str, *, data_subclasses: bool = False
+    ) -> tuple[Graph, list[CompiledCheck]]:
+        """The shapes with their parameters bound, and their checks (kept for a few days).
+
+        ``data_subclasses``: the data adds subclass axioms of its own, so class targets follow
+        ``rdfs:subClassOf`` in the data as SHACL says, not the vocabulary's closure.
+        """
+        key = (as_of, law_mode, data_subclasses)
         with self._lock:
             found = self._compiled.get(key)
             if found is None:
                 bound = bind_parameters(self.shapes, as_of, law_mode)
-                found = (bound, compile_shapes(bound, self.subclasses))
+                closure = None if data_subclasses else self.subclasses
+                found = (bound, compile_shapes(bound, closure))
                 # A handful of as-of dates are in use at any time; keep the cache from growing.
                 if len(self._compiled) >= 8:
                     self._compiled.pop(next(iter(self._compiled)))
