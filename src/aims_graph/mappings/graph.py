@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import sys
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
@@ -15,7 +14,7 @@ from aims_graph.catalog.frameworks import edition_rank
 from aims_graph.catalog.items import Item, ItemIndex, edition_of
 from aims_graph.mappings.loading import (
     DERIVED_SET,
-    mapping_iri,
+    mapping_iris,
 )
 from aims_graph.mappings.model import Chain, CrosswalkRow, DerivedMapping, Edge, PairSummary
 from aims_graph.mappings.relations import RELATION_BY_IRI, Relation, compose
@@ -199,12 +198,7 @@ class MappingGraph:
                     editions[e.object] = edition_of(e.object)
         not_related = Relation.NOT_RELATED
         table = {(a, b): compose(a, b) for a in Relation for b in Relation}
-        # mapping_iri, unrolled: it costs more than the walk (150k derived at 200 frameworks).
-        # The guard test holds the IRIs to it.
-        iri_head = mapping_iri(DERIVED_SET, "", Relation.EQUAL, "").rpartition("/")[0] + "/"
-        hashed_head = f"{DERIVED_SET}\n"
-        sha256 = hashlib.sha256
-        rel_text = {r: r.value for r in Relation}
+        iri_of = mapping_iris(DERIVED_SET)
         out: dict[str, list[DerivedMapping]] = {}
         for start in sorted(editions):
             first = adj.get(start)
@@ -258,10 +252,9 @@ class MappingGraph:
                 found = []
                 for (end, rel), b in sorted(best.items()):
                     chain = Chain(b.hops, rel, b.confidence)
-                    digest = sha256(f"{hashed_head}{start}\n{rel_text[rel]}\n{end}".encode())
                     found.append(
                         DerivedMapping(
-                            iri_head + digest.hexdigest()[:16],
+                            iri_of(start, rel, end),
                             start,
                             end,
                             rel,
